@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CTRL_H
+#define LB_CTRL_H
+
+/**
+ * @file
+ * The control lcore: owns the application context, builds and publishes
+ * service snapshots (RCU), answers and sends ARP, resolves real servers,
+ * sends gratuitous ARP for the VIPs it owns, and prints statistics.
+ *
+ * Every function here runs on the EAL main lcore (the control lcore) and is
+ * not multi-thread safe. The workers only see what lb_ctrl publishes
+ * through struct lb_fwd_shared.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_timer.h>
+
+#include "lb_cfg.h"
+#include "lb_sysconf.h"
+#include "lb_port.h"
+#include "lb_fwd.h"
+#include "lb_neigh.h"
+
+/** Control-lcore counters ("Ctl-<name>" in stats). */
+#define LB_CTRL_CNT_LIST(X) \
+	X(rx)			/* frames from workers */ \
+	X(arp_in)		/* ARP frames seen */ \
+	X(arp_reply)		/* ARP replies sent for our address or a VIP */ \
+	X(arp_probe)		/* ARP requests sent to resolve real servers */ \
+	X(garp)			/* gratuitous ARP sent for VIPs */ \
+	X(neigh_update)		/* neighbour entries learnt or changed */ \
+	X(bad_arp)		/* malformed ARP */ \
+	X(unhandled)		/* not ARP: nothing on control takes it yet */ \
+	X(tx_ring_full)		/* could not queue a frame for TX */ \
+	X(nombuf)		/* mempool empty when building a frame */
+
+enum lb_ctrl_cnt {
+#define LB_CTRL_ENUM(n) LB_CTRL_##n,
+	LB_CTRL_CNT_LIST(LB_CTRL_ENUM)
+#undef LB_CTRL_ENUM
+	LB_CTRL__MAX,
+};
+
+/** The application context. One per process. */
+struct lb_ctx {
+	struct lb_config *cfg;			/**< owned */
+	struct lb_sysconf sc;			/**< owned */
+	FILE *log;				/**< where state lines and stats go */
+	unsigned int stats_period;		/**< seconds, 0 = off */
+	volatile bool *force_quit;		/**< set by the signal handler */
+
+	struct rte_mempool *mp;
+	struct lb_port ports[LB_MAX_PORTS];
+	unsigned int n_ports;
+	struct lb_fwd_shared *sh;
+	struct lb_worker *workers[LB_MAX_WORKERS];
+	unsigned int n_workers;
+	struct rte_rcu_qsbr_dq *dq;
+	struct lb_neigh *neigh;
+	bool *vrrp_master;			/**< [cfg->n_vrrp] */
+	uint64_t svc_gen;
+
+	struct rte_timer garp_timer;
+	unsigned int garp_rounds;		/**< bursts still to send */
+	struct rte_timer stats_timer;
+	uint64_t cnt[LB_CTRL__MAX];
+};
+
+/**
+ * Set up everything after EAL init: mempool, ports, workers and their
+ * rings and connection tables, RCU, neighbour table, the first service
+ * snapshot. Takes ownership of cfg and sc (also on failure).
+ *
+ * @param ctx
+ *   Zeroed context with log, stats_period and force_quit set.
+ * @param worker_lcores
+ *   Lcore id of each worker, in worker order.
+ * @param diag
+ *   Where errors go.
+ * @return
+ *   0, or a negative errno; everything set up so far is undone.
+ */
+int lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf *sc,
+		 const unsigned int *worker_lcores, unsigned int n_workers, FILE *diag);
+
+/**
+ * Build a new service snapshot from the current config and state, publish
+ * it to the workers and queue the old one for freeing after a grace period.
+ *
+ * @return
+ *   0 or a negative errno (the old snapshot stays).
+ */
+int lb_ctrl_publish(struct lb_ctx *ctx);
+
+/**
+ * Handle one frame a worker passed to control. Consumes the mbuf.
+ * m->port holds the lb port index it arrived on (set by the worker).
+ */
+void lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m);
+
+/**
+ * Do one round of control work: worker rings, timers, neighbour probes,
+ * RCU reclamation.
+ *
+ * @return
+ *   Frames handled.
+ */
+unsigned int lb_ctrl_poll(struct lb_ctx *ctx);
+
+/**
+ * Run the control loop until *ctx->force_quit, then tell the workers to stop.
+ */
+void lb_ctrl_loop(struct lb_ctx *ctx);
+
+/** Print port, datapath and control statistics. */
+void lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out);
+
+/**
+ * Stop ports and free everything (after the workers have returned).
+ */
+void lb_ctrl_fini(struct lb_ctx *ctx);
+
+#endif /* LB_CTRL_H */

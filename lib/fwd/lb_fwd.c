@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_prefetch.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "lb_fwd.h"
+
+#define EXPIRE_BUCKETS_PER_POLL 8
+
+static const char *const cnt_names[LB_CNT__MAX] = {
+#define LB_FWD_NAME(n) [LB_CNT_##n] = #n,
+	LB_FWD_CNT_LIST(LB_FWD_NAME)
+	LB_FWD_DROP_LIST(LB_FWD_NAME)
+#undef LB_FWD_NAME
+};
+
+const char *
+lb_fwd_cnt_name(enum lb_fwd_cnt c)
+{
+	return (unsigned int)c < LB_CNT__MAX ? cnt_names[c] : "?";
+}
+
+static inline enum lb_parse_verdict
+parse_drop(struct lb_pkt *pkt, enum lb_fwd_cnt reason)
+{
+	pkt->drop = (uint8_t)reason;
+	return LB_PARSE_DROP;
+}
+
+enum lb_parse_verdict
+lb_fwd_parse(const struct rte_mbuf *m, const struct rte_ether_addr *port_mac,
+	     struct lb_pkt *pkt)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint32_t ihl, tot, l4len;
+	const uint8_t *l4;
+
+	if (len < sizeof(*eth))
+		return parse_drop(pkt, LB_CNT_trunc_eth);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (!rte_is_same_ether_addr(&eth->dst_addr, port_mac) &&
+	    !rte_is_multicast_ether_addr(&eth->dst_addr))
+		return parse_drop(pkt, LB_CNT_not_our_mac);
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return LB_PARSE_CTL;
+
+	len -= sizeof(*eth);
+	if (len < sizeof(*ip))
+		return parse_drop(pkt, LB_CNT_trunc_ip);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	if ((ip->version_ihl >> 4) != 4)
+		return parse_drop(pkt, LB_CNT_bad_ip_version);
+	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (ihl < sizeof(*ip))
+		return parse_drop(pkt, LB_CNT_bad_ihl);
+	if (tot > len || tot < sizeof(*ip))
+		return parse_drop(pkt, LB_CNT_bad_ip_len);
+	if (ihl > tot)
+		return parse_drop(pkt, LB_CNT_bad_ihl);
+
+	pkt->key.saddr = ip->src_addr;
+	pkt->key.daddr = ip->dst_addr;
+	pkt->key.proto = ip->next_proto_id;
+	memset(pkt->key.pad, 0, sizeof(pkt->key.pad));
+	pkt->tcp_flags = 0;
+
+	if (ip->next_proto_id != IPPROTO_TCP && ip->next_proto_id != IPPROTO_UDP)
+		return LB_PARSE_CTL;
+	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+		return parse_drop(pkt, LB_CNT_ip_frag);
+
+	l4 = (const uint8_t *)ip + ihl;
+	l4len = tot - ihl;
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)l4;
+		uint32_t doff;
+
+		if (l4len < sizeof(*th))
+			return parse_drop(pkt, LB_CNT_trunc_l4);
+		doff = (uint32_t)(th->data_off >> 4) * 4;
+		if (doff < sizeof(*th))
+			return parse_drop(pkt, LB_CNT_bad_tcp_doff);
+		if (doff > l4len)
+			return parse_drop(pkt, LB_CNT_trunc_l4);
+		pkt->key.sport = th->src_port;
+		pkt->key.dport = th->dst_port;
+		pkt->tcp_flags = th->tcp_flags;
+	} else {
+		const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)l4;
+
+		if (l4len < sizeof(*uh))
+			return parse_drop(pkt, LB_CNT_trunc_l4);
+		pkt->key.sport = uh->src_port;
+		pkt->key.dport = uh->dst_port;
+	}
+	return LB_PARSE_FLOW;
+}
+
+static inline void
+drop(struct lb_worker *w, struct rte_mbuf *m, enum lb_fwd_cnt reason)
+{
+	w->cnt[reason]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+to_ctl(struct lb_worker *w, struct rte_mbuf *m, uint16_t port)
+{
+	m->port = port;	/* lb port index, not the ethdev id */
+	if (rte_ring_sp_enqueue(w->to_ctl, m) != 0) {
+		drop(w, m, LB_CNT_ctl_ring_full);
+		return;
+	}
+	w->cnt[LB_CNT_to_ctl]++;
+}
+
+static inline void
+tx_queue(struct lb_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	w->tx[port][w->n_tx[port]++] = m;
+	if (unlikely(w->n_tx[port] == LB_BURST_MAX))
+		lb_worker_flush(w);
+}
+
+/* Choose a real server for a new flow: persistence template, then scheduler. */
+static const struct lb_svc_rs *
+schedule(struct lb_worker *w, const struct lb_svc *svc, const struct lb_svc_vs *vs,
+	 const struct lb_pkt *pkt)
+{
+	struct lb_conn_key tk;
+	struct lb_conn *tc = NULL;
+	uint32_t th = 0;
+	int i;
+
+	if (vs->persist_timeout != 0) {
+		/* IPVS template: client address -> real server, per service. */
+		tk = (struct lb_conn_key){
+			.saddr = pkt->key.saddr, .daddr = vs->vip,
+			.sport = 0, .dport = vs->port, .proto = vs->proto,
+		};
+		tk.pad[0] = 1;
+		th = lb_conn_hash(&tk);
+		tc = lb_conn_lookup(w->conn, &tk, th, w->now);
+		if (tc != NULL) {
+			const struct lb_svc_rs *rs = tc->rs_id < LB_MAX_RS ?
+				svc->rs_by_id[tc->rs_id] : NULL;
+
+			/* A drained (weight 0) or removed server ends affinity. */
+			if (rs != NULL && rs->vs_id == vs->id && rs->weight > 0) {
+				lb_conn_refresh(w->conn, tc, w->now, vs->persist_timeout);
+				return rs;
+			}
+		}
+	}
+	i = lb_sched_select(&vs->grp, &w->sched[vs->id], &w->sh->counts);
+	if (i < 0)
+		return NULL;
+	if (vs->persist_timeout != 0) {
+		if (tc != NULL) {
+			tc->rs_id = vs->rs[i].id;
+			lb_conn_refresh(w->conn, tc, w->now, vs->persist_timeout);
+		} else {
+			lb_conn_insert(w->conn, &tk, th, w->now, vs->rs[i].id, vs->id,
+				       LB_CONN_TEMPLATE, vs->persist_timeout);
+		}
+	}
+	return &vs->rs[i];
+}
+
+static inline void
+forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct rte_mbuf *m)
+{
+	const struct lb_fwd_shared *sh = w->sh;
+	const struct lb_svc_rs *rs;
+	const struct lb_svc_vs *vs;
+	struct rte_ether_hdr *eth;
+	struct lb_conn *c;
+	struct lb_pkt pkt;
+	uint64_t mac;
+	uint32_t h;
+
+	switch (lb_fwd_parse(m, &sh->port_mac[port], &pkt)) {
+	case LB_PARSE_FLOW:
+		break;
+	case LB_PARSE_CTL:
+		to_ctl(w, m, port);
+		return;
+	default:
+		drop(w, m, (enum lb_fwd_cnt)pkt.drop);
+		return;
+	}
+
+	h = lb_conn_hash(&pkt.key);
+	c = lb_conn_lookup(w->conn, &pkt.key, h, w->now);
+	if (likely(c != NULL)) {
+		rs = svc->rs_by_id[c->rs_id];
+		if (unlikely(rs == NULL || c->vs_id >= svc->n_vs)) {
+			drop(w, m, LB_CNT_rs_gone);
+			return;
+		}
+		if (unlikely(!svc->vs[c->vs_id].active)) {
+			drop(w, m, LB_CNT_vip_backup);
+			return;
+		}
+		lb_conn_touch(w->conn, c, pkt.tcp_flags, w->now);
+		w->cnt[LB_CNT_hits]++;
+	} else {
+		vs = lb_svc_lookup(svc, pkt.key.daddr, pkt.key.dport, pkt.key.proto);
+		if (vs == NULL) {
+			to_ctl(w, m, port);
+			return;
+		}
+		if (unlikely(!vs->active)) {
+			drop(w, m, LB_CNT_vip_backup);
+			return;
+		}
+		if (pkt.key.proto == IPPROTO_TCP &&
+		    (pkt.tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
+		    RTE_TCP_SYN_FLAG) {
+			drop(w, m, LB_CNT_not_syn);
+			return;
+		}
+		rs = schedule(w, svc, vs, &pkt);
+		if (rs == NULL) {
+			drop(w, m, LB_CNT_no_rs);
+			return;
+		}
+		c = lb_conn_insert(w->conn, &pkt.key, h, w->now, rs->id, vs->id,
+				   pkt.key.proto == IPPROTO_TCP ? LB_CONN_SYN_RECV : LB_CONN_UDP, 0);
+		if (c == NULL) {
+			drop(w, m, LB_CNT_conn_full);
+			return;
+		}
+		w->cnt[LB_CNT_new_flows]++;
+	}
+
+	/* DR: only the MACs change. */
+	mac = __atomic_load_n(&sh->rs_mac[rs->id], __ATOMIC_RELAXED);
+	if (unlikely(!(mac >> 63))) {
+		drop(w, m, LB_CNT_no_neigh);
+		return;
+	}
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	eth->dst_addr.addr_bytes[0] = (uint8_t)(mac >> 40);
+	eth->dst_addr.addr_bytes[1] = (uint8_t)(mac >> 32);
+	eth->dst_addr.addr_bytes[2] = (uint8_t)(mac >> 24);
+	eth->dst_addr.addr_bytes[3] = (uint8_t)(mac >> 16);
+	eth->dst_addr.addr_bytes[4] = (uint8_t)(mac >> 8);
+	eth->dst_addr.addr_bytes[5] = (uint8_t)mac;
+	rte_ether_addr_copy(&sh->port_mac[rs->out_port], &eth->src_addr);
+	tx_queue(w, rs->out_port, m);
+}
+
+void
+lb_worker_process(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct lb_svc *svc = __atomic_load_n(&w->sh->svc, __ATOMIC_ACQUIRE);
+	uint16_t i;
+
+	if (unlikely(svc->gen != w->svc_gen)) {
+		for (i = 0; i < svc->n_vs; i++)
+			lb_sched_state_init(&w->sched[i]);
+		w->svc_gen = svc->gen;
+	}
+	w->cnt[LB_CNT_rx] += n;
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		forward_one(w, svc, port, pkts[i]);
+	}
+}
+
+void
+lb_worker_flush(struct lb_worker *w)
+{
+	const struct lb_fwd_shared *sh = w->sh;
+	uint16_t p, sent, n;
+
+	for (p = 0; p < sh->n_ports; p++) {
+		n = w->n_tx[p];
+		if (n == 0)
+			continue;
+		sent = rte_eth_tx_burst(sh->port_id[p], (uint16_t)w->idx, w->tx[p], n);
+		w->cnt[LB_CNT_tx] += sent;
+		if (unlikely(sent < n)) {
+			w->cnt[LB_CNT_tx_full] += n - sent;
+			rte_pktmbuf_free_bulk(&w->tx[p][sent], n - sent);
+		}
+		w->n_tx[p] = 0;
+	}
+}
+
+/* Frames built by the control lcore; mbuf->port names the lb port. */
+static void
+drain_ctl_tx(struct lb_worker *w)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int i, n;
+
+	n = rte_ring_sc_dequeue_burst(w->from_ctl, (void **)pkts, RTE_DIM(pkts), NULL);
+	for (i = 0; i < n; i++) {
+		uint16_t p = pkts[i]->port;
+
+		if (p >= w->sh->n_ports) {
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		w->cnt[LB_CNT_ctl_tx]++;
+		tx_queue(w, p, pkts[i]);
+	}
+}
+
+unsigned int
+lb_worker_poll(struct lb_worker *w)
+{
+	const struct lb_fwd_shared *sh = w->sh;
+	struct rte_mbuf *pkts[LB_BURST_MAX];
+	unsigned int total = 0;
+	uint16_t p, n;
+
+	w->now = (uint32_t)((rte_rdtsc() - sh->tsc_start) / sh->tsc_hz);
+	for (p = 0; p < sh->n_ports; p++) {
+		n = rte_eth_rx_burst(sh->port_id[p], (uint16_t)w->idx, pkts, sh->burst);
+		if (n == 0)
+			continue;
+		lb_worker_process(w, p, pkts, n);
+		total += n;
+	}
+	if (w->from_ctl != NULL && !rte_ring_empty(w->from_ctl))
+		drain_ctl_tx(w);
+	lb_worker_flush(w);
+	lb_conn_expire_step(w->conn, w->now, EXPIRE_BUCKETS_PER_POLL);
+	rte_rcu_qsbr_quiescent(sh->qsbr, w->idx);
+	return total;
+}
+
+int
+lb_worker_main(void *arg)
+{
+	struct lb_worker *w = arg;
+	struct lb_fwd_shared *sh = w->sh;
+
+	rte_rcu_qsbr_thread_register(sh->qsbr, w->idx);
+	rte_rcu_qsbr_thread_online(sh->qsbr, w->idx);
+	while (!__atomic_load_n(&sh->quit, __ATOMIC_RELAXED))
+		lb_worker_poll(w);
+	rte_rcu_qsbr_thread_offline(sh->qsbr, w->idx);
+	rte_rcu_qsbr_thread_unregister(sh->qsbr, w->idx);
+	return 0;
+}

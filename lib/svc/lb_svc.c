@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_byteorder.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "lb_svc.h"
+
+/* rte_hash key: 8 bytes, padding zeroed. */
+struct vs_key {
+	uint32_t vip;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t pad;
+};
+
+static void
+diag_err(FILE *diag, const char *file, unsigned int line, const char *fmt, ...)
+	__rte_format_printf(4, 5);
+
+static void
+diag_err(FILE *diag, const char *file, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(diag, "%s:%u: error: ", file != NULL ? file : "lb.conf", line);
+	va_start(ap, fmt);
+	vfprintf(diag, fmt, ap);
+	va_end(ap);
+	fputc('\n', diag);
+}
+
+int
+lb_svc_check(const struct lb_config *cfg, const struct lb_sysconf *sc, FILE *diag)
+{
+	const char *file = cfg->n_files > 0 ? cfg->files[0] : "lb.conf";
+	unsigned int i, j, n_rs = 0;
+	char ip[INET_ADDRSTRLEN];
+	int bad = 0;
+
+	if (diag == NULL)
+		diag = stderr;
+	if (cfg->n_vs > LB_MAX_VS) {
+		diag_err(diag, file, cfg->vs[LB_MAX_VS].line,
+			 "too many virtual servers (at most %d)", LB_MAX_VS);
+		bad = 1;
+	}
+	for (i = 0; i < cfg->n_vrrp; i++) {
+		const struct lb_cfg_vrrp *v = &cfg->vrrp[i];
+
+		if (lb_sysconf_port_by_name(sc, v->interface) < 0) {
+			diag_err(diag, file, v->line,
+				 "vrrp_instance %s: interface '%s' is not a port in %s",
+				 v->name, v->interface, sc->file);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < cfg->n_vs; i++) {
+		const struct lb_cfg_vs *vs = &cfg->vs[i];
+		const char *f = vs->file != NULL ? vs->file : file;
+
+		for (j = 0; j < vs->n_rs; j++) {
+			const struct lb_cfg_rs *rs = &vs->rs[j];
+
+			if (++n_rs == LB_MAX_RS + 1) {
+				diag_err(diag, f, rs->line, "too many real servers (at most %d)",
+					 LB_MAX_RS);
+				bad = 1;
+			}
+			if (lb_sysconf_port_for_ip(sc, rs->addr.ip) < 0) {
+				inet_ntop(AF_INET, &rs->addr.ip, ip, sizeof(ip));
+				diag_err(diag, f, rs->line,
+					 "real_server %s is on no port's subnet in %s "
+					 "(lb_kind DR needs it on-link)", ip, sc->file);
+				bad = 1;
+			}
+			if (vs->kind == LB_FWD_DR && rs->port != 0 && rs->port != vs->port) {
+				diag_err(diag, f, rs->line,
+					 "real_server port %u differs from the virtual server's %u: "
+					 "lb_kind DR cannot change the port", rs->port, vs->port);
+				bad = 1;
+			}
+		}
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static bool
+vip_active(const struct lb_svc_input *in, uint32_t vip)
+{
+	const struct lb_config *cfg = in->cfg;
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->n_vrrp; i++)
+		for (j = 0; j < cfg->vrrp[i].n_vips; j++)
+			if (cfg->vrrp[i].vips[j].addr.ip == vip)
+				return in->vrrp_master != NULL && in->vrrp_master[i];
+	/* A VIP in no instance is served unconditionally (lb_cfg warned). */
+	return true;
+}
+
+struct lb_svc *
+lb_svc_build(const struct lb_svc_input *in)
+{
+	const struct lb_config *cfg = in->cfg;
+	struct rte_hash_parameters hp = {0};
+	struct lb_sched_rs *srs = NULL;
+	struct lb_svc_rs *rs = NULL;
+	struct lb_svc *svc;
+	char name[RTE_HASH_NAMESIZE];
+	unsigned int i, j, n_rs = 0, id = 0;
+
+	if (cfg->n_vs > LB_MAX_VS) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	for (i = 0; i < cfg->n_vs; i++)
+		n_rs += cfg->vs[i].n_rs;
+	if (n_rs > LB_MAX_RS) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+
+	svc = rte_zmalloc("lb_svc", sizeof(*svc), RTE_CACHE_LINE_SIZE);
+	if (svc == NULL)
+		goto err_nomem;
+	svc->gen = in->gen;
+	svc->n_vs = cfg->n_vs;
+	svc->n_rs = n_rs;
+	svc->vs = rte_zmalloc("lb_svc_vs", sizeof(*svc->vs) * RTE_MAX(cfg->n_vs, 1u),
+			      RTE_CACHE_LINE_SIZE);
+	rs = rte_zmalloc("lb_svc_rs", sizeof(*rs) * RTE_MAX(n_rs, 1u), RTE_CACHE_LINE_SIZE);
+	srs = rte_zmalloc("lb_svc_srs", sizeof(*srs) * RTE_MAX(n_rs, 1u), RTE_CACHE_LINE_SIZE);
+	if (svc->vs == NULL || rs == NULL || srs == NULL)
+		goto err_nomem;
+	svc->rs_all = rs;
+	svc->sched_rs_all = srs;
+
+	snprintf(name, sizeof(name), "lb_vs_%" PRIu64, in->gen);
+	hp.name = name;
+	hp.entries = RTE_MAX(cfg->n_vs * 2, 64u);
+	hp.key_len = sizeof(struct vs_key);
+	hp.hash_func = rte_hash_crc;
+	hp.socket_id = (int)rte_socket_id();
+	svc->vs_hash = rte_hash_create(&hp);
+	if (svc->vs_hash == NULL)
+		goto err;
+
+	for (i = 0; i < cfg->n_vs; i++) {
+		const struct lb_cfg_vs *c = &cfg->vs[i];
+		struct lb_svc_vs *vs = &svc->vs[i];
+		struct vs_key key = {
+			.vip = c->vip, .port = rte_cpu_to_be_16(c->port), .proto = c->proto,
+		};
+
+		vs->id = i;
+		vs->vip = c->vip;
+		vs->port = key.port;
+		vs->proto = c->proto;
+		vs->kind = c->kind;
+		vs->persist_timeout = c->persistence_timeout;
+		vs->active = vip_active(in, c->vip);
+		vs->rs = &rs[id];
+		vs->n_rs = c->n_rs;
+		for (j = 0; j < c->n_rs; j++, id++) {
+			const struct lb_cfg_rs *cr = &c->rs[j];
+			int p = lb_sysconf_port_for_ip(in->sc, cr->addr.ip);
+
+			rs[id].id = id;
+			rs[id].ip = cr->addr.ip;
+			rs[id].port = rte_cpu_to_be_16(cr->port != 0 ? cr->port : c->port);
+			rs[id].out_port = p < 0 ? 0 : (uint16_t)p;
+			rs[id].weight = cr->weight;
+			rs[id].vs_id = i;
+			srs[id].id = id;
+			srs[id].weight = cr->weight;
+			svc->rs_by_id[id] = &rs[id];
+		}
+		vs->grp.algo = c->sched;
+		vs->grp.rs = &srs[id - c->n_rs];
+		vs->grp.n = c->n_rs;
+		lb_sched_group_init(&vs->grp);
+		if (rte_hash_add_key_data(svc->vs_hash, &key, vs) < 0)
+			goto err;
+	}
+	return svc;
+
+err_nomem:
+	rte_errno = ENOMEM;
+err:
+	if (svc != NULL) {
+		rte_hash_free(svc->vs_hash);
+		rte_free(svc->vs);
+	}
+	rte_free(rs);
+	rte_free(srs);
+	rte_free(svc);
+	return NULL;
+}
+
+void
+lb_svc_free(struct lb_svc *svc)
+{
+	if (svc == NULL)
+		return;
+	rte_hash_free(svc->vs_hash);
+	rte_free(svc->rs_all);
+	rte_free(svc->sched_rs_all);
+	rte_free(svc->vs);
+	rte_free(svc);
+}
+
+const struct lb_svc_vs *
+lb_svc_lookup(const struct lb_svc *svc, uint32_t vip, uint16_t port, uint8_t proto)
+{
+	struct vs_key key = { .vip = vip, .port = port, .proto = proto };
+	void *data;
+
+	if (rte_hash_lookup_data(svc->vs_hash, &key, &data) < 0)
+		return NULL;
+	return data;
+}

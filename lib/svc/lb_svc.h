@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_SVC_H
+#define LB_SVC_H
+
+/**
+ * @file
+ * The service snapshot: what the workers read to forward new flows.
+ *
+ * A snapshot is built on the control lcore from the immutable lb_config,
+ * dpdk.conf and runtime state (which VRRP instances are master), then
+ * published to the workers by pointer swap and freed after an RCU grace
+ * period. It is never modified after publication, so workers read it
+ * without locks.
+ *
+ * Identifiers: a virtual service's id is its index in the config; a real
+ * server's id is its position counting real servers of all virtual services
+ * in config order. Both index the snapshot directly. Ids are stable for the
+ * life of a config; a reload must keep ids of surviving servers (and not
+ * reuse removed ones while connections may point at them).
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "lb_cfg.h"
+#include "lb_sched.h"
+#include "lb_sysconf.h"
+
+#define LB_MAX_VS 1024
+
+struct rte_hash;
+
+/** A real server of a virtual service. */
+struct lb_svc_rs {
+	uint32_t id;		/**< global id, < LB_MAX_RS */
+	uint32_t ip;		/**< network order */
+	uint16_t port;		/**< network order */
+	uint16_t out_port;	/**< lb port index it is on-link on */
+	uint32_t weight;
+	uint32_t vs_id;
+};
+
+/** A virtual service. */
+struct lb_svc_vs {
+	uint32_t id;
+	uint32_t vip;		/**< network order */
+	uint16_t port;		/**< network order */
+	uint8_t proto;
+	bool active;		/**< VIP owned here (its instance is master) */
+	enum lb_fwd_kind kind;
+	uint32_t persist_timeout;	/**< seconds, 0 = none */
+	struct lb_sched_group grp;	/**< rs[i] <-> grp.rs[i] */
+	struct lb_svc_rs *rs;
+	uint32_t n_rs;
+};
+
+/** An immutable snapshot. */
+struct lb_svc {
+	uint64_t gen;			/**< increases with every snapshot */
+	struct rte_hash *vs_hash;	/**< (vip, port, proto) -> vs */
+	struct lb_svc_vs *vs;		/**< indexed by vs id */
+	uint32_t n_vs;
+	uint32_t n_rs;
+	struct lb_svc_rs *rs_all;		/**< every real server, by id */
+	struct lb_sched_rs *sched_rs_all;	/**< scheduler view, by id */
+	const struct lb_svc_rs *rs_by_id[LB_MAX_RS];
+};
+
+/** Runtime inputs of a snapshot besides the config. */
+struct lb_svc_input {
+	const struct lb_config *cfg;
+	const struct lb_sysconf *sc;
+	const bool *vrrp_master;	/**< [cfg->n_vrrp]: instance is master */
+	uint64_t gen;
+};
+
+/**
+ * Check that a config can be served with this dpdk.conf: every real server
+ * is on-link on some port (DR), every vrrp_instance interface names a port,
+ * and the limits (LB_MAX_VS, LB_MAX_RS) hold. Errors name lb.conf file:line.
+ *
+ * @param diag
+ *   Stream for errors, NULL for stderr.
+ * @return
+ *   0, or -EINVAL after reporting every problem.
+ */
+int lb_svc_check(const struct lb_config *cfg, const struct lb_sysconf *sc, FILE *diag);
+
+/**
+ * Build a snapshot. Control lcore only; needs EAL (rte_hash, rte_malloc).
+ *
+ * @return
+ *   The snapshot, or NULL with rte_errno set (ENOMEM, EINVAL).
+ */
+struct lb_svc *lb_svc_build(const struct lb_svc_input *in);
+
+/**
+ * Free a snapshot (NULL allowed). Only after an RCU grace period.
+ */
+void lb_svc_free(struct lb_svc *svc);
+
+/**
+ * Find the virtual service for a destination. Safe on any lcore.
+ *
+ * @param vip, port
+ *   Network order.
+ * @return
+ *   The service, or NULL.
+ */
+const struct lb_svc_vs *lb_svc_lookup(const struct lb_svc *svc, uint32_t vip, uint16_t port,
+				      uint8_t proto);
+
+#endif /* LB_SVC_H */
