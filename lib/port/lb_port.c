@@ -24,7 +24,8 @@ lb_port_resolve(struct lb_port *ports, const struct lb_sysconf *sc, FILE *diag)
 		if (rte_eth_dev_get_port_by_name(sp->dev, &p->port_id) != 0) {
 			fprintf(diag, "%s:%u: error: port '%s': DPDK device '%s' does not exist "
 				"(give it to EAL with --vdev, or bind the PCI device to a DPDK "
-				"driver)\n", sc->file, sp->line, sp->name, sp->dev);
+				"driver)\n", sc->file, sp->dev_line != 0 ? sp->dev_line : sp->line,
+				sp->name, sp->dev);
 			ret = -ENODEV;
 			continue;
 		}
@@ -51,6 +52,13 @@ port_start(struct lb_port *p, const struct lb_sysconf *sc, uint16_t nq,
 		fprintf(diag, "error: port '%s' supports %u RX / %u TX queues, %u workers need %u "
 			"(for af_packet add qpairs=%u to the --vdev)\n", p->name,
 			info.max_rx_queues, info.max_tx_queues, nq, nq, nq);
+		return -EINVAL;
+	}
+	/* af_packet fans flows out over all its qpairs: one nobody polls loses its share. */
+	if (strcmp(info.driver_name, "net_af_packet") == 0 && info.max_rx_queues != nq) {
+		fprintf(diag, "error: port '%s': af_packet has qpairs=%u but there %s %u "
+			"worker%s; give qpairs=%u in the --vdev\n", p->name, info.max_rx_queues,
+			nq == 1 ? "is" : "are", nq, nq == 1 ? "" : "s", nq);
 		return -EINVAL;
 	}
 	if (nq > 1) {

@@ -33,7 +33,11 @@ struct lb_sysconf_port {
 	unsigned int dev_line;		/**< line of its dev = "..." */
 };
 
-/** One entry of neighbors = ( ... ): a static ARP entry. */
+/**
+ * One entry of neighbors = ( ... ): a static ARP entry. Its ip is on the
+ * subnet of its port; when the entry names no port, that port is found
+ * with lb_sysconf_port_for_ip().
+ */
 struct lb_sysconf_neigh {
 	uint32_t ip;			/**< network order */
 	uint8_t mac[6];
@@ -41,7 +45,7 @@ struct lb_sysconf_neigh {
 	unsigned int line;
 };
 
-/** Connection timeouts in seconds (IPVS defaults), each 1..86400. */
+/** Connection timeouts in seconds (IPVS defaults). */
 struct lb_sysconf_timeouts {
 	uint32_t tcp_established;	/**< default 900 */
 	uint32_t tcp_syn_recv;		/**< default 30 */
@@ -50,21 +54,28 @@ struct lb_sysconf_timeouts {
 	uint32_t udp;			/**< default 300 */
 };
 
-/** The whole of dpdk.conf, defaults filled in. */
+/**
+ * The whole of dpdk.conf, defaults filled in.
+ *
+ * Accepted ranges: mbufs 1023..2^30-1, mbuf_cache 0..512, rx_desc and
+ * tx_desc 64..32768, burst 1..256, conn_table_size 1024..2^28 and
+ * ctl_ring_size 64..2^24 (both powers of two), arp_refresh 1..3600,
+ * each timeout 1..86400.
+ */
 struct lb_sysconf {
 	char file[256];				/**< path it was read from */
 	struct lb_sysconf_port ports[LB_MAX_PORTS];
 	unsigned int n_ports;			/**< at least 1 */
 	struct lb_sysconf_neigh *neighbors;	/**< malloc'd, may be NULL */
 	unsigned int n_neighbors;
-	uint32_t mbufs;			/**< mempool size, default 131071, 1023..2^30-1 */
-	uint32_t mbuf_cache;		/**< per-lcore cache, default 256, 0..512 */
-	uint16_t rx_desc;		/**< RX ring size, default 1024, 64..32768 */
-	uint16_t tx_desc;		/**< TX ring size, default 1024, 64..32768 */
+	uint32_t mbufs;			/**< mempool size, default 131071 */
+	uint32_t mbuf_cache;		/**< per-lcore cache, default 256 */
+	uint16_t rx_desc;		/**< RX ring size, default 1024 */
+	uint16_t tx_desc;		/**< TX ring size, default 1024 */
 	uint16_t burst;			/**< RX/TX burst size, default 32, 1-256 */
-	uint32_t conn_table_size;	/**< entries per worker, power of 2, default 1M, 1024..2^28 */
-	uint32_t ctl_ring_size;		/**< worker<->control rings, power of 2, default 4096, 64..2^24 */
-	uint32_t arp_refresh;		/**< seconds between neighbour refreshes, default 30, 1..3600 */
+	uint32_t conn_table_size;	/**< entries per worker, power of 2, default 1M */
+	uint32_t ctl_ring_size;		/**< worker<->control rings, power of 2, default 4096 */
+	uint32_t arp_refresh;		/**< seconds between neighbour refreshes, default 30 */
 	struct lb_sysconf_timeouts timeouts;
 	char *eal_args[LB_SYSCONF_EAL_MAX];	/**< eal_args = [ ... ], strdup'd */
 	unsigned int n_eal_args;
