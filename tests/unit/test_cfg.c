@@ -1,0 +1,1163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for lib/cfg: the lb.conf (keepalived-style) parser.
+ * Diagnostics are captured with open_memstream and compared as exact text.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "lb_cfg.h"
+
+#define NAME "t.conf"
+
+/* A valid vrrp_instance for VIP 198.18.0.100, lines 1-7. */
+#define VI1 \
+	"vrrp_instance VI_1 {\n" \
+	"    interface eth0\n" \
+	"    virtual_router_id 51\n" \
+	"    virtual_ipaddress {\n" \
+	"        198.18.0.100\n" \
+	"    }\n" \
+	"}\n"
+
+static uint32_t
+ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+/* Parse text named NAME; *diag gets everything printed (caller frees). */
+static struct lb_config *
+parse(const char *text, char **diag)
+{
+	struct lb_config *cfg;
+	size_t len;
+	FILE *f;
+	int err;
+
+	f = open_memstream(diag, &len);
+	assert_non_null(f);
+	errno = 0;
+	cfg = lb_cfg_parse_string(text, NAME, f);
+	err = errno;
+	fclose(f);
+	errno = err;
+	return cfg;
+}
+
+/* The text must be refused with exactly this output. */
+static void
+expect_fail(const char *text, const char *want)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+	int err;
+
+	cfg = parse(text, &diag);
+	err = errno;
+	if (strcmp(diag, want) != 0)
+		print_message("got:\n%s", diag);
+	assert_string_equal(diag, want);
+	assert_null(cfg);
+	assert_int_equal(err, EINVAL);
+	free(diag);
+}
+
+/* The text must be accepted with exactly this output. */
+static struct lb_config *
+expect_ok(const char *text, const char *want)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	cfg = parse(text, &diag);
+	if (strcmp(diag, want) != 0)
+		print_message("got:\n%s", diag);
+	assert_string_equal(diag, want);
+	assert_non_null(cfg);
+	free(diag);
+	return cfg;
+}
+
+static const char reference[] =
+	"! reference deployment, director 1\n"
+	"global_defs {\n"
+	"   notification_email {\n"
+	"     admin@example.com\n"
+	"     ops@example.com\n"
+	"   }\n"
+	"   notification_email_from lb1@example.com\n"
+	"   smtp_server 198.18.0.25 2525\n"
+	"   smtp_connect_timeout 30\n"
+	"   router_id LVS_DEVEL\n"
+	"}\n"
+	"\n"
+	"vrrp_instance VI_1 {\n"
+	"    state MASTER\n"
+	"    interface eth0\n"
+	"    virtual_router_id 51\n"
+	"    priority 100\n"
+	"    advert_int 1\n"
+	"    authentication {\n"
+	"        auth_type PASS\n"
+	"        auth_pass 1111\n"
+	"    }\n"
+	"    virtual_ipaddress {\n"
+	"        198.18.0.100/24 dev eth0 label eth0:vip\n"
+	"    }\n"
+	"}\n"
+	"\n"
+	"vrrp_instance VI_2 {\n"
+	"    state BACKUP\n"
+	"    interface eth0\n"
+	"    virtual_router_id 52\n"
+	"    priority 90\n"
+	"    nopreempt\n"
+	"    advert_int 2\n"
+	"    garp_master_delay 10\n"
+	"    garp_master_repeat 2\n"
+	"    virtual_ipaddress {\n"
+	"        198.18.0.101\n"
+	"    }\n"
+	"}\n"
+	"\n"
+	"virtual_server 198.18.0.100 80 {\n"
+	"    delay_loop 6\n"
+	"    lb_algo rr\n"
+	"    lb_kind DR\n"
+	"    persistence_timeout 50\n"
+	"    protocol TCP\n"
+	"\n"
+	"    real_server 198.18.0.21 80 {\n"
+	"        weight 1\n"
+	"    }\n"
+	"    real_server 198.18.0.22 80 {\n"
+	"        weight 3\n"
+	"    }\n"
+	"}\n";
+
+static void
+test_reference(void **state)
+{
+	const struct lb_cfg_vrrp *v;
+	const struct lb_cfg_vs *vs;
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(reference, "");
+	assert_int_equal(cfg->n_warnings, 0);
+	assert_int_equal(cfg->n_files, 1);
+	assert_string_equal(cfg->files[0], NAME);
+
+	assert_string_equal(cfg->global.router_id, "LVS_DEVEL");
+	assert_int_equal(cfg->global.n_emails, 2);
+	assert_string_equal(cfg->global.emails[0], "admin@example.com");
+	assert_string_equal(cfg->global.emails[1], "ops@example.com");
+	assert_string_equal(cfg->global.email_from, "lb1@example.com");
+	assert_int_equal(cfg->global.smtp_server, ip("198.18.0.25"));
+	assert_int_equal(cfg->global.smtp_port, 2525);
+	assert_int_equal(cfg->global.smtp_connect_timeout_ms, 30000);
+	assert_int_equal(cfg->global.vrrp_version, 2);
+
+	assert_int_equal(cfg->n_vrrp, 2);
+	v = &cfg->vrrp[0];
+	assert_string_equal(v->name, "VI_1");
+	assert_int_equal(v->state, LB_VRRP_MASTER);
+	assert_string_equal(v->interface, "eth0");
+	assert_int_equal(v->vrid, 51);
+	assert_int_equal(v->priority, 100);
+	assert_int_equal(v->advert_int_ms, 1000);
+	assert_false(v->nopreempt);
+	assert_int_equal(v->garp_master_delay_ms, 5000);
+	assert_int_equal(v->garp_master_repeat, 5);
+	assert_int_equal(v->auth_type, LB_VRRP_AUTH_PASS);
+	assert_string_equal(v->auth_pass, "1111");
+	assert_int_equal(v->line, 13);
+	assert_string_equal(v->file, NAME);
+	assert_int_equal(v->n_vips, 1);
+	assert_int_equal(v->vips[0].addr.ip, ip("198.18.0.100"));
+	assert_int_equal(v->vips[0].addr.prefixlen, 24);
+	assert_string_equal(v->vips[0].dev, "eth0");
+	assert_string_equal(v->vips[0].label, "eth0:vip");
+	assert_int_equal(v->vips[0].line, 24);
+
+	v = &cfg->vrrp[1];
+	assert_string_equal(v->name, "VI_2");
+	assert_int_equal(v->state, LB_VRRP_BACKUP);
+	assert_int_equal(v->vrid, 52);
+	assert_int_equal(v->priority, 90);
+	assert_true(v->nopreempt);
+	assert_int_equal(v->advert_int_ms, 2000);
+	assert_int_equal(v->garp_master_delay_ms, 10000);
+	assert_int_equal(v->garp_master_repeat, 2);
+	assert_int_equal(v->auth_type, LB_VRRP_AUTH_NONE);
+	assert_int_equal(v->n_vips, 1);
+	assert_int_equal(v->vips[0].addr.ip, ip("198.18.0.101"));
+	assert_int_equal(v->vips[0].addr.prefixlen, 32);
+	assert_string_equal(v->vips[0].dev, "");
+	assert_string_equal(v->vips[0].label, "");
+
+	assert_int_equal(cfg->n_vs, 1);
+	vs = &cfg->vs[0];
+	assert_int_equal(vs->vip, ip("198.18.0.100"));
+	assert_int_equal(vs->port, 80);
+	assert_int_equal(vs->proto, IPPROTO_TCP);
+	assert_int_equal(vs->sched, LB_SCHED_RR);
+	assert_int_equal(vs->kind, LB_FWD_DR);
+	assert_int_equal(vs->persistence_timeout, 50);
+	assert_int_equal(vs->delay_loop_ms, 6000);
+	assert_int_equal(vs->line, 42);
+	assert_string_equal(vs->file, NAME);
+	assert_int_equal(vs->n_rs, 2);
+	assert_int_equal(vs->rs[0].addr.ip, ip("198.18.0.21"));
+	assert_int_equal(vs->rs[0].port, 80);
+	assert_int_equal(vs->rs[0].weight, 1);
+	assert_int_equal(vs->rs[0].line, 49);
+	assert_int_equal(vs->rs[1].addr.ip, ip("198.18.0.22"));
+	assert_int_equal(vs->rs[1].port, 80);
+	assert_int_equal(vs->rs[1].weight, 3);
+
+	assert_ptr_equal(lb_cfg_vrrp_for_vip(cfg, ip("198.18.0.100")), &cfg->vrrp[0]);
+	assert_ptr_equal(lb_cfg_vrrp_for_vip(cfg, ip("198.18.0.101")), &cfg->vrrp[1]);
+	assert_null(lb_cfg_vrrp_for_vip(cfg, ip("198.18.0.102")));
+	lb_cfg_free(cfg);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct lb_config *cfg;
+	const struct lb_cfg_vrrp *v;
+	const struct lb_cfg_vs *vs;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"virtual_server 198.18.0.100 443 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21\n"
+		"}\n", "");
+	assert_string_equal(cfg->global.router_id, "");
+	assert_int_equal(cfg->global.n_emails, 0);
+	assert_int_equal(cfg->global.smtp_server, 0);
+	assert_int_equal(cfg->global.smtp_port, 25);
+	assert_int_equal(cfg->global.smtp_connect_timeout_ms, 30000);
+	assert_int_equal(cfg->global.vrrp_version, 2);
+	assert_int_equal(cfg->global.garp_master_delay_ms, 5000);
+	assert_int_equal(cfg->global.garp_master_repeat, 5);
+	v = &cfg->vrrp[0];
+	assert_int_equal(v->state, LB_VRRP_BACKUP);
+	assert_int_equal(v->priority, 100);
+	assert_int_equal(v->advert_int_ms, 1000);
+	assert_false(v->nopreempt);
+	assert_int_equal(v->garp_master_delay_ms, 5000);
+	assert_int_equal(v->garp_master_repeat, 5);
+	vs = &cfg->vs[0];
+	assert_int_equal(vs->port, 443);
+	assert_int_equal(vs->proto, IPPROTO_TCP);
+	assert_int_equal(vs->sched, LB_SCHED_WLC);
+	assert_int_equal(vs->kind, LB_FWD_DR);
+	assert_int_equal(vs->persistence_timeout, 0);
+	assert_int_equal(vs->delay_loop_ms, 60000);
+	assert_int_equal(vs->n_rs, 1);
+	assert_int_equal(vs->rs[0].port, 0);	/* the VS port */
+	assert_int_equal(vs->rs[0].weight, 1);
+	lb_cfg_free(cfg);
+
+	/* empty text: an empty, valid config */
+	cfg = expect_ok("", "");
+	assert_int_equal(cfg->n_vrrp, 0);
+	assert_int_equal(cfg->n_vs, 0);
+	lb_cfg_free(cfg);
+}
+
+/* Instances inherit the global garp values, even from a later global_defs. */
+static void
+test_garp_inherit(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"vrrp_instance VI_2 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 52\n"
+		"    garp_master_delay 0\n"
+		"    garp_master_repeat 1\n"
+		"}\n"
+		"global_defs {\n"
+		"    vrrp_garp_master_delay 2\n"
+		"    vrrp_garp_master_repeat 3\n"
+		"    vrrp_version 3\n"
+		"}\n", "");
+	assert_int_equal(cfg->global.vrrp_version, 3);
+	assert_int_equal(cfg->vrrp[0].garp_master_delay_ms, 2000);
+	assert_int_equal(cfg->vrrp[0].garp_master_repeat, 3);
+	assert_int_equal(cfg->vrrp[1].garp_master_delay_ms, 0);
+	assert_int_equal(cfg->vrrp[1].garp_master_repeat, 1);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_comments_and_quotes(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(
+		"! a comment\n"
+		"# another one\n"
+		"global_defs { # comment after a brace\n"
+		"    router_id lb1 ! comment after a value\n"
+		"    notification_email_from \"ops#1!x@example.com\" # quoted # and !\n"
+		"    notification_email {\n"
+		"        \"a \\\"b\\\" \\\\c\"\n"
+		"        d@example.com#no-space comment\n"
+		"    }\n"
+		"}\n"
+		"   ! indented comment\n"
+		"vrrp_instance \"VI 1\" {\n"
+		"\tinterface eth0\r\n"
+		"\tvirtual_router_id 51\n"
+		"\tvirtual_ipaddress {\n"
+		"\t\t198.18.0.100 # the VIP\n"
+		"\t}\n"
+		"}\n", "");
+	assert_string_equal(cfg->global.router_id, "lb1");
+	assert_string_equal(cfg->global.email_from, "ops#1!x@example.com");
+	assert_int_equal(cfg->global.n_emails, 2);
+	assert_string_equal(cfg->global.emails[0], "a \"b\" \\c");
+	assert_string_equal(cfg->global.emails[1], "d@example.com");
+	assert_string_equal(cfg->vrrp[0].name, "VI 1");
+	assert_string_equal(cfg->vrrp[0].interface, "eth0");
+	assert_int_equal(cfg->vrrp[0].line, 12);
+	assert_int_equal(cfg->vrrp[0].vips[0].line, 16);
+	lb_cfg_free(cfg);
+
+	expect_fail("global_defs {\n"
+		"    router_id \"lb1\n"
+		"}\n",
+		NAME ":2: error: unterminated quoted string\n");
+}
+
+static void
+test_one_line_blocks(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(
+		"global_defs { notification_email { a@example.com b@example.com } }\n"
+		"vrrp_instance VI_1 { interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    track_interface { eth1 }\n"
+		"    virtual_ipaddress { 198.18.0.100 }\n"
+		"    virtual_ipaddress { 198.18.0.101/32 dev eth0 }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80\n"
+		"{\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21 8080 { weight 7 }\n"
+		"    real_server 198.18.0.22 80 { weight 0 } real_server 198.18.0.23 80 { }\n"
+		"}\n",
+		NAME ":4: warning: 'track_interface' is not implemented by lbapp yet; ignored\n");
+	assert_int_equal(cfg->n_warnings, 1);
+	assert_int_equal(cfg->global.n_emails, 2);
+	assert_string_equal(cfg->global.emails[1], "b@example.com");
+	assert_int_equal(cfg->vrrp[0].n_vips, 2);
+	assert_int_equal(cfg->vrrp[0].vips[0].addr.ip, ip("198.18.0.100"));
+	assert_int_equal(cfg->vrrp[0].vips[1].addr.ip, ip("198.18.0.101"));
+	assert_string_equal(cfg->vrrp[0].vips[1].dev, "eth0");
+	assert_int_equal(cfg->vs[0].line, 8);
+	assert_int_equal(cfg->vs[0].n_rs, 3);
+	assert_int_equal(cfg->vs[0].rs[0].port, 8080);
+	assert_int_equal(cfg->vs[0].rs[0].weight, 7);
+	assert_int_equal(cfg->vs[0].rs[1].weight, 0);
+	assert_int_equal(cfg->vs[0].rs[2].weight, 1);
+	assert_int_equal(cfg->vs[0].rs[2].line, 12);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_missing_brace(void **state)
+{
+	(void)state;
+	/* the last block is left open */
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        weight 1\n"
+		"    }\n",
+		NAME ":8: error: block opened here is never closed\n");
+	/* an inner block's '}' is missing: the outer '}' closes it instead */
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":4: error: block opened here is never closed "
+		"(the '}' on line 7 is indented for an outer block)\n");
+	/* without indentation to go by: the block left open */
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"interface eth0\n"
+		"virtual_router_id 51\n"
+		"virtual_ipaddress {\n"
+		"198.18.0.100\n"
+		"}\n",
+		NAME ":1: error: block opened here is never closed\n");
+	/* sloppy indentation is no hint: the block left open */
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"  }\n",
+		NAME ":1: error: block opened here is never closed\n");
+	/* two blocks left open */
+	expect_fail(
+		"global_defs {\n"
+		"    notification_email {\n"
+		"        a@example.com\n",
+		NAME ":2: error: block opened here is never closed\n"
+		NAME ":1: error: block opened here is never closed\n");
+}
+
+static void
+test_extra_brace(void **state)
+{
+	(void)state;
+	expect_fail(VI1
+		"}\n",
+		NAME ":8: error: extra '}' with no block open\n");
+	expect_fail("}\n" VI1,
+		NAME ":1: error: extra '}' with no block open\n");
+	/* an extra '}' inside a block ends it early: named by its own line */
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"    }\n"
+		"    virtual_router_id 51\n"
+		"}\n",
+		NAME ":6: error: extra '}': it closes the block opened on line 1 early "
+		"(the '}' on line 8 is then left with no block to close)\n");
+	expect_fail("{\n}\n", NAME ":1: error: '{' with no keyword before it\n");
+}
+
+static void
+test_unknown_keywords(void **state)
+{
+	(void)state;
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    priorty 100\n"
+		"    Priority 100\n"
+		"    frobnicate yes\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"vrrp_instanse VI_2 {\n"
+		"}\n"
+		"frobnicate {\n"
+		"}\n"
+		"priority 5\n",
+		NAME ":4: error: unknown keyword 'priorty' in vrrp_instance; "
+		"did you mean 'priority'?\n"
+		NAME ":5: error: unknown keyword 'Priority' in vrrp_instance; "
+		"did you mean 'priority'?\n"
+		NAME ":6: error: unknown keyword 'frobnicate' in vrrp_instance\n"
+		NAME ":7: error: 'lb_kind' is not valid in vrrp_instance "
+		"(it belongs in virtual_server)\n"
+		NAME ":9: error: unknown top-level block 'vrrp_instanse'; "
+		"did you mean 'vrrp_instance'?\n"
+		NAME ":11: error: unknown top-level block 'frobnicate'\n"
+		NAME ":13: error: 'priority' is not valid at top level "
+		"(it belongs in vrrp_instance)\n");
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        wieght 2\n"
+		"    }\n"
+		"    weight 2\n"
+		"    vrrp_instance X {\n"
+		"    }\n"
+		"}\n",
+		NAME ":11: error: unknown keyword 'wieght' in real_server; "
+		"did you mean 'weight'?\n"
+		NAME ":13: error: 'weight' is not valid in virtual_server "
+		"(it belongs in real_server)\n"
+		NAME ":14: error: 'vrrp_instance' is not valid in virtual_server "
+		"(it belongs at top level)\n");
+}
+
+static void
+test_aliases(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok("global_defs {\n"
+		"    lvs_id LB_A\n"
+		"}\n"
+		VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lvs_sched wrr\n"
+		"    lvs_method DR\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_algo lc\n"
+		"    lb_kind DR\n"
+		"}\n", "");
+	assert_string_equal(cfg->global.router_id, "LB_A");
+	assert_int_equal(cfg->vs[0].sched, LB_SCHED_WRR);
+	assert_int_equal(cfg->vs[0].kind, LB_FWD_DR);
+	assert_int_equal(cfg->vs[1].sched, LB_SCHED_LC);
+	lb_cfg_free(cfg);
+
+	/* an alias counts as the same keyword */
+	cfg = expect_ok(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_algo rr\n"
+		"    lvs_sched wlc\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":10: warning: 'lvs_sched' given again (first at " NAME ":9); "
+		"the last one is used\n");
+	assert_int_equal(cfg->vs[0].sched, LB_SCHED_WLC);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_vs_options(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"virtual_server 198.18.0.100 53 {\n"
+		"    protocol udp\n"
+		"    lb_kind DR\n"
+		"    persistence_timeout\n"
+		"    delay_loop 2.5\n"
+		"}\n"
+		"virtual_server 198.18.0.100 53 {\n"
+		"    protocol Tcp\n"
+		"    lb_kind DR\n"
+		"    persistence_timeout 0\n"
+		"}\n", "");
+	assert_int_equal(cfg->vs[0].proto, IPPROTO_UDP);
+	assert_int_equal(cfg->vs[0].persistence_timeout, 360);
+	assert_int_equal(cfg->vs[0].delay_loop_ms, 2500);
+	assert_int_equal(cfg->vs[1].proto, IPPROTO_TCP);
+	assert_int_equal(cfg->vs[1].persistence_timeout, 0);
+	lb_cfg_free(cfg);
+
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 53 {\n"
+		"    protocol ICMP\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"virtual_server 198.18.0.100 54 {\n"
+		"    protocol sctp\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":9: error: invalid protocol 'ICMP': must be TCP or UDP\n"
+		NAME ":13: error: protocol sctp is not supported by lbapp yet\n");
+}
+
+static void
+test_advert_int(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok("global_defs {\n"
+		"    vrrp_version 3\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    advert_int 0.1\n"
+		"}\n", "");
+	assert_int_equal(cfg->vrrp[0].advert_int_ms, 100);
+	lb_cfg_free(cfg);
+
+	/* VRRPv2 carries whole seconds: kept, but said */
+	cfg = expect_ok("vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    advert_int 0.25\n"
+		"}\n",
+		NAME ":1: warning: vrrp_instance 'VI_1': advert_int 0.250 s is not whole "
+		"seconds, which VRRP version 2 cannot advertise (use vrrp_version 3)\n");
+	assert_int_equal(cfg->vrrp[0].advert_int_ms, 250);
+	assert_int_equal(cfg->n_warnings, 1);
+	lb_cfg_free(cfg);
+
+	/* VRRPv3 carries centiseconds in 12 bits, and no authentication */
+	expect_fail("vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    advert_int 41\n"
+		"    authentication {\n"
+		"        auth_type PASS\n"
+		"        auth_pass secret\n"
+		"    }\n"
+		"}\n"
+		"global_defs {\n"
+		"    vrrp_version 3\n"
+		"}\n",
+		NAME ":1: error: vrrp_instance 'VI_1': advert_int is over 40.95 s, the most "
+		"VRRP version 3 can advertise\n"
+		NAME ":1: warning: vrrp_instance 'VI_1': authentication is ignored with "
+		"VRRP version 3\n");
+
+	expect_fail("vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    advert_int 0\n"
+		"    advert_int -1\n"
+		"    advert_int 1s\n"
+		"    advert_int 0.0001\n"
+		"    advert_int 256\n"
+		"}\n",
+		NAME ":4: error: invalid advert_int '0': must be greater than 0\n"
+		NAME ":5: warning: 'advert_int' given again (first at " NAME ":4); "
+		"the last one is used\n"
+		NAME ":5: error: invalid advert_int '-1': must be a number of seconds "
+		"(e.g. 1 or 0.5)\n"
+		NAME ":6: warning: 'advert_int' given again (first at " NAME ":5); "
+		"the last one is used\n"
+		NAME ":6: error: invalid advert_int '1s': must be a number of seconds "
+		"(e.g. 1 or 0.5)\n"
+		NAME ":7: warning: 'advert_int' given again (first at " NAME ":6); "
+		"the last one is used\n"
+		NAME ":7: error: invalid advert_int '0.0001': must be a number of seconds "
+		"(e.g. 1 or 0.5)\n"
+		NAME ":8: warning: 'advert_int' given again (first at " NAME ":7); "
+		"the last one is used\n"
+		NAME ":8: error: invalid advert_int '256': must be at most 255 seconds\n");
+}
+
+static void
+test_vip_not_in_instance(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"virtual_server 198.18.0.200 80 {\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":8: warning: virtual_server address 198.18.0.200 is not a "
+		"virtual_ipaddress of any vrrp_instance\n");
+	assert_int_equal(cfg->n_warnings, 1);
+	lb_cfg_free(cfg);
+
+	/* an instance defined after the virtual_server counts too */
+	cfg = expect_ok("virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"}\n"
+		VI1, "");
+	assert_int_equal(cfg->n_warnings, 0);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_not_implemented(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok("global_defs {\n"
+		"    enable_script_security\n"
+		"    vrrp_skip_check_adv_addr\n"
+		"}\n"
+		"vrrp_script chk_nginx {\n"
+		"    script \"/usr/bin/pgrep nginx\"\n"
+		"    interval 2\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    track_script {\n"
+		"        chk_nginx\n"
+		"    }\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100 brd 198.18.0.255\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    persistence_granularity 255.255.255.0\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        weight 2\n"
+		"        inhibit_on_failure\n"
+		"        HTTP_GET {\n"
+		"            url {\n"
+		"                path /\n"
+		"                status_code 200\n"
+		"            }\n"
+		"            no_such_option 1\n"
+		"            connect_timeout 3\n"
+		"        }\n"
+		"        notify_down \"/bin/true\"\n"
+		"    }\n"
+		"}\n",
+		NAME ":2: warning: 'enable_script_security' is not implemented by lbapp yet; "
+		"ignored\n"
+		NAME ":3: warning: 'vrrp_skip_check_adv_addr' is not implemented by lbapp yet; "
+		"ignored\n"
+		NAME ":5: warning: 'vrrp_script' is not implemented by lbapp yet; ignored\n"
+		NAME ":12: warning: 'track_script' is not implemented by lbapp yet; ignored\n"
+		NAME ":16: warning: virtual_ipaddress option 'brd' is not implemented by lbapp "
+		"yet; ignored\n"
+		NAME ":21: warning: 'persistence_granularity' is not implemented by lbapp yet; "
+		"ignored\n"
+		NAME ":24: warning: 'inhibit_on_failure' is not implemented by lbapp yet; "
+		"ignored\n"
+		NAME ":25: warning: 'HTTP_GET' is not implemented by lbapp yet; ignored\n"
+		NAME ":33: warning: 'notify_down' is not implemented by lbapp yet; ignored\n");
+	assert_int_equal(cfg->n_warnings, 9);
+	assert_int_equal(cfg->vs[0].n_rs, 1);
+	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
+	assert_int_equal(cfg->vrrp[0].n_vips, 1);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_ranges(void **state)
+{
+	(void)state;
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 0\n"
+		"    priority 256\n"
+		"    garp_master_repeat many\n"
+		"}\n"
+		"vrrp_instance VI_2 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 256\n"
+		"    priority 0\n"
+		"    state master\n"
+		"}\n"
+		"vrrp_instance VI_3 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id +5\n"
+		"    priority 1x\n"
+		"}\n",
+		NAME ":3: error: invalid virtual_router_id '0': must be an integer from 1 to 255\n"
+		NAME ":4: error: invalid priority '256': must be an integer from 1 to 255\n"
+		NAME ":5: error: invalid garp_master_repeat 'many': must be an integer "
+		"from 0 to 65535\n"
+		NAME ":9: error: invalid virtual_router_id '256': must be an integer "
+		"from 1 to 255\n"
+		NAME ":10: error: invalid priority '0': must be an integer from 1 to 255\n"
+		NAME ":11: error: invalid state 'master': must be MASTER or BACKUP\n"
+		NAME ":15: error: invalid virtual_router_id '+5': must be an integer "
+		"from 1 to 255\n"
+		NAME ":16: error: invalid priority '1x': must be an integer from 1 to 255\n");
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 0 {\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"virtual_server 198.18.0.100 65536 {\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21 99999 {\n"
+		"    }\n"
+		"    real_server 198.18.0.22 80 {\n"
+		"        weight 65536\n"
+		"    }\n"
+		"    real_server 198.18.0.23 80 {\n"
+		"        weight -1\n"
+		"    }\n"
+		"}\n",
+		NAME ":8: error: invalid port '0': must be an integer from 1 to 65535\n"
+		NAME ":11: error: invalid port '65536': must be an integer from 1 to 65535\n"
+		NAME ":16: error: invalid port '99999': must be an integer from 1 to 65535\n"
+		NAME ":19: error: invalid weight '65536': must be an integer from 0 to 65535\n"
+		NAME ":22: error: invalid weight '-1': must be an integer from 0 to 65535\n");
+	expect_fail("global_defs {\n"
+		"    vrrp_version 4\n"
+		"    smtp_server 198.18.0.25 0\n"
+		"    smtp_connect_timeout 0\n"
+		"}\n",
+		NAME ":2: error: invalid vrrp_version '4': must be an integer from 2 to 3\n"
+		NAME ":3: error: invalid port '0': must be an integer from 1 to 65535\n"
+		NAME ":4: error: invalid smtp_connect_timeout '0': must be greater than 0\n");
+}
+
+static void
+test_addresses(void **state)
+{
+	(void)state;
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0./24\n"
+		"        198.18.0.300\n"
+		"        198.18.0.100/33\n"
+		"        198.18.0.101/x\n"
+		"        198.18.0.102 dev\n"
+		"        198.18.0.103 dve eth0\n"
+		"        2001:db8::1\n"
+		"        198.18.0.104 lable x\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100/32 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.1 80\n"
+		"}\n"
+		"virtual_server 198.18.0.100 {\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":5: error: invalid address '198.18.0./24': not an IPv4 address\n"
+		NAME ":6: error: invalid address '198.18.0.300': not an IPv4 address\n"
+		NAME ":7: error: invalid address '198.18.0.100/33': prefix length must be 0-32\n"
+		NAME ":8: error: invalid address '198.18.0.101/x': prefix length must be 0-32\n"
+		NAME ":9: error: missing value for 'dev'\n"
+		NAME ":10: error: unknown virtual_ipaddress option 'dve'; did you mean 'dev'?\n"
+		NAME ":10: error: unknown virtual_ipaddress option 'eth0'\n"
+		NAME ":11: error: IPv6 address '2001:db8::1' is not supported by lbapp yet\n"
+		NAME ":12: error: unknown virtual_ipaddress option 'lable'; "
+		"did you mean 'label'?\n"
+		NAME ":12: error: unknown virtual_ipaddress option 'x'\n"
+		NAME ":15: error: invalid address '198.18.0.100/32': no /prefix expected here\n"
+		NAME ":17: error: invalid address '198.18.1': not an IPv4 address\n"
+		NAME ":19: error: virtual_server needs an address and a port\n");
+}
+
+static void
+test_duplicates(void **state)
+{
+	(void)state;
+	expect_fail(
+		VI1
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"        198.18.0.101\n"
+		"        198.18.0.101/24\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.21 80\n"
+		"    real_server 198.18.0.22 80\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        weight 2\n"
+		"    }\n"
+		"    real_server 198.18.0.21\n"
+		"    real_server 198.18.0.21 8080\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    protocol UDP\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"}\n",
+		NAME ":8: error: duplicate vrrp_instance 'VI_1' (first defined at " NAME ":1)\n"
+		NAME ":12: error: 198.18.0.100 is already a virtual_ipaddress of vrrp_instance "
+		"'VI_1' (" NAME ":5)\n"
+		NAME ":14: error: duplicate virtual_ipaddress 198.18.0.101/24 "
+		"(first at " NAME ":13)\n"
+		NAME ":8: error: virtual_router_id 51 on eth0 is already used by vrrp_instance "
+		"'VI_1' (" NAME ":1)\n"
+		NAME ":21: error: duplicate real_server 198.18.0.21 80 "
+		"(first defined at " NAME ":19)\n"
+		NAME ":24: error: duplicate real_server 198.18.0.21 80 "
+		"(first defined at " NAME ":19)\n"
+		NAME ":31: error: duplicate virtual_server 198.18.0.100 80 TCP "
+		"(first defined at " NAME ":17)\n");
+}
+
+static void
+test_values_count(void **state)
+{
+	(void)state;
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    interface\n"
+		"    virtual_router_id 51 52\n"
+		"    nopreempt yes\n"
+		"    priority { 5 }\n"
+		"    virtual_ipaddress 198.18.0.100\n"
+		"}\n"
+		"vrrp_instance {\n"
+		"}\n"
+		"vrrp_instance VI_3 VI_4 {\n"
+		"}\n",
+		NAME ":2: error: missing value for 'interface'\n"
+		NAME ":3: error: too many values for 'virtual_router_id' (at most 1)\n"
+		NAME ":4: error: too many values for 'nopreempt' (it takes none)\n"
+		NAME ":5: error: 'priority' does not take a { } block\n"
+		NAME ":5: error: missing value for 'priority'\n"
+		NAME ":6: error: 'virtual_ipaddress' needs a { } block\n"
+		NAME ":6: error: too many values for 'virtual_ipaddress' (it takes none)\n"
+		NAME ":8: error: missing value for 'vrrp_instance'\n"
+		NAME ":10: error: too many values for 'vrrp_instance' (at most 1)\n");
+	/* a keyword given badly is not also reported missing */
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR NAT\n"
+		"}\n",
+		NAME ":9: error: too many values for 'lb_kind' (at most 1)\n");
+}
+
+static void
+test_required(void **state)
+{
+	(void)state;
+	expect_fail(
+		"vrrp_instance VI_1 {\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_algo rr\n"
+		"}\n",
+		NAME ":1: error: vrrp_instance 'VI_1' has no interface\n"
+		NAME ":1: error: vrrp_instance 'VI_1' has no virtual_router_id\n"
+		NAME ":6: error: lb_kind not given; keepalived's default NAT is not supported "
+		"yet, add 'lb_kind DR'\n");
+}
+
+static void
+test_unsupported(void **state)
+{
+	(void)state;
+	expect_fail(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_algo sh\n"
+		"    lb_kind NAT\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lvs_sched rrr\n"
+		"    lvs_method TUN\n"
+		"}\n"
+		"virtual_server 198.18.0.100 82 {\n"
+		"    lb_algo fancy\n"
+		"    lb_kind dr\n"
+		"}\n"
+		"virtual_server fwmark 1 {\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"virtual_server group web {\n"
+		"    lb_kind DR\n"
+		"}\n"
+		"include /etc/lb/other.conf\n"
+		"vrrp_instance VI_2 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 52\n"
+		"    authentication {\n"
+		"        auth_type PASS\n"
+		"        auth_pass 123456789\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance VI_3 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 53\n"
+		"    authentication {\n"
+		"        auth_type MD5\n"
+		"        auth_pass x\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance VI_4 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 54\n"
+		"    authentication {\n"
+		"        auth_type AH\n"
+		"    }\n"
+		"}\n"
+		"$VIP=198.18.0.100\n"
+		"@lb1 vrrp_instance VI_5 {\n"
+		"}\n",
+		NAME ":9: error: scheduler 'sh' is not supported by lbapp yet\n"
+		NAME ":10: error: lb_kind NAT is not supported by lbapp yet (only DR is)\n"
+		NAME ":13: error: unknown scheduler 'rrr'; did you mean 'rr'?\n"
+		NAME ":14: error: lvs_method TUN is not supported by lbapp yet (only DR is)\n"
+		NAME ":17: error: unknown scheduler 'fancy'\n"
+		NAME ":18: error: invalid lb_kind 'dr'; did you mean 'DR'?\n"
+		NAME ":20: error: virtual_server fwmark is not supported by lbapp yet\n"
+		NAME ":23: error: virtual_server group is not supported by lbapp yet\n"
+		NAME ":26: error: 'include' is not supported by lbapp yet\n"
+		NAME ":32: error: auth_pass is longer than 8 characters (VRRP carries only 8)\n"
+		NAME ":39: error: invalid auth_type 'MD5': must be PASS or AH\n"
+		NAME ":46: error: authentication without auth_pass\n"
+		NAME ":50: error: parameters ('$VIP=198.18.0.100') are not supported by lbapp "
+		"yet\n"
+		NAME ":51: error: conditional lines ('@lb1') are not supported by lbapp yet\n");
+}
+
+/* Errors are all collected: brace errors stop before the semantic pass. */
+static void
+test_many_errors(void **state)
+{
+	struct lb_config *cfg;
+	char *diag = NULL, *p;
+	unsigned int lines = 0;
+
+	(void)state;
+	cfg = parse("vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 999\n"
+		"    priorty 5\n"
+		"}\n"
+		"virtual_server 198.18.0.300 80 {\n"
+		"    lb_kind DR\n"
+		"}\n", &diag);
+	assert_null(cfg);
+	assert_int_equal(errno, EINVAL);
+	for (p = diag; *p != '\0'; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 3);
+	assert_non_null(strstr(diag, NAME ":3: error: "));
+	assert_non_null(strstr(diag, NAME ":4: error: "));
+	assert_non_null(strstr(diag, NAME ":6: error: "));
+	free(diag);
+
+	/* a brace error alone is reported: the tree means something else */
+	expect_fail("vrrp_instance VI_1 {\n"
+		"    priorty 5\n",
+		NAME ":1: error: block opened here is never closed\n");
+}
+
+static void
+test_load(void **state)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	errno = 0;
+	cfg = lb_cfg_load(LB_SRCDIR "/tests/data/cfg/no-such-file.conf", NULL);
+	assert_null(cfg);
+	assert_int_equal(errno, ENOENT);
+
+	f = open_memstream(&diag, &len);
+	assert_non_null(f);
+	cfg = lb_cfg_load(LB_SRCDIR "/tests/data/cfg/reference.conf", f);
+	fclose(f);
+	assert_non_null(cfg);
+	assert_string_equal(diag,
+		LB_SRCDIR "/tests/data/cfg/reference.conf:53: warning: 'TCP_CHECK' is not "
+		"implemented by lbapp yet; ignored\n"
+		LB_SRCDIR "/tests/data/cfg/reference.conf:61: warning: 'TCP_CHECK' is not "
+		"implemented by lbapp yet; ignored\n");
+	assert_int_equal(cfg->n_warnings, 2);
+	assert_string_equal(cfg->files[0], LB_SRCDIR "/tests/data/cfg/reference.conf");
+	assert_int_equal(cfg->n_vrrp, 2);
+	assert_int_equal(cfg->n_vs, 1);
+	assert_int_equal(cfg->vs[0].n_rs, 2);
+	assert_int_equal(cfg->vs[0].persistence_timeout, 50);
+	assert_ptr_equal(cfg->vs[0].file, cfg->files[0]);
+	assert_int_equal(cfg->vs[0].line, 44);
+	free(diag);
+	lb_cfg_free(cfg);
+	lb_cfg_free(NULL);
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(lb_cfg_sched_name(LB_SCHED_RR), "rr");
+	assert_string_equal(lb_cfg_sched_name(LB_SCHED_WRR), "wrr");
+	assert_string_equal(lb_cfg_sched_name(LB_SCHED_LC), "lc");
+	assert_string_equal(lb_cfg_sched_name(LB_SCHED_WLC), "wlc");
+	assert_string_equal(lb_cfg_sched_name(LB_SCHED__MAX), "?");
+	assert_string_equal(lb_cfg_kind_name(LB_FWD_DR), "DR");
+	assert_string_equal(lb_cfg_kind_name(LB_FWD_NAT), "NAT");
+	assert_string_equal(lb_cfg_kind_name(LB_FWD_TUN), "TUN");
+	assert_string_equal(lb_cfg_kind_name(LB_FWD__MAX), "?");
+}
+
+/* Deep nesting is refused without recursing without bound. */
+static void
+test_deep_nesting(void **state)
+{
+	struct lb_config *cfg;
+	char *text, *diag = NULL;
+	unsigned int i;
+
+	(void)state;
+	text = malloc(100000 * 4 + 1);
+	assert_non_null(text);
+	for (i = 0; i < 100000; i++)
+		memcpy(text + i * 4, "a {\n", 4);
+	text[100000 * 4] = '\0';
+	cfg = parse(text, &diag);
+	assert_null(cfg);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(diag, NAME ":33: error: blocks nested more than 32 deep\n");
+	free(diag);
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reference),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_garp_inherit),
+		cmocka_unit_test(test_comments_and_quotes),
+		cmocka_unit_test(test_one_line_blocks),
+		cmocka_unit_test(test_missing_brace),
+		cmocka_unit_test(test_extra_brace),
+		cmocka_unit_test(test_unknown_keywords),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_vs_options),
+		cmocka_unit_test(test_advert_int),
+		cmocka_unit_test(test_vip_not_in_instance),
+		cmocka_unit_test(test_not_implemented),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_values_count),
+		cmocka_unit_test(test_required),
+		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_many_errors),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_deep_nesting),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

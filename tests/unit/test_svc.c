@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Unit tests for the service snapshot and lb.conf-vs-dpdk.conf checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <rte_byteorder.h>
+
+#include "lb_svc.h"
+#include "eal_test.h"
+
+static const char conf[] =
+	"vrrp_instance VI_1 {\n"
+	"    state MASTER\n"
+	"    interface eth0\n"
+	"    virtual_router_id 51\n"
+	"    virtual_ipaddress {\n"
+	"        198.18.0.100\n"
+	"    }\n"
+	"}\n"
+	"vrrp_instance VI_2 {\n"
+	"    state BACKUP\n"
+	"    interface eth0\n"
+	"    virtual_router_id 52\n"
+	"    virtual_ipaddress {\n"
+	"        198.18.0.101\n"
+	"    }\n"
+	"}\n"
+	"virtual_server 198.18.0.100 80 {\n"
+	"    lb_algo wlc\n"
+	"    lb_kind DR\n"
+	"    real_server 198.18.0.21 80 {\n"
+	"        weight 2\n"
+	"    }\n"
+	"    real_server 198.18.0.22 80 {\n"
+	"        weight 0\n"
+	"    }\n"
+	"}\n"
+	"virtual_server 198.18.0.101 443 {\n"
+	"    lb_algo rr\n"
+	"    lb_kind DR\n"
+	"    protocol UDP\n"
+	"    persistence_timeout 100\n"
+	"    real_server 198.18.0.23 443 {\n"
+	"        weight 1\n"
+	"    }\n"
+	"}\n";
+
+static uint32_t
+ip4(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+static void
+mk_sysconf(struct lb_sysconf *sc)
+{
+	lb_sysconf_defaults(sc);
+	snprintf(sc->file, sizeof(sc->file), "t.dpdk.conf");
+	sc->n_ports = 1;
+	snprintf(sc->ports[0].name, sizeof(sc->ports[0].name), "eth0");
+	snprintf(sc->ports[0].dev, sizeof(sc->ports[0].dev), "net_null0");
+	sc->ports[0].addr = ip4("198.18.0.2");
+	sc->ports[0].prefixlen = 24;
+}
+
+static void
+test_build_and_lookup(void **state)
+{
+	struct lb_config *cfg = lb_cfg_parse_string(conf, "t.conf", NULL);
+	bool master[2] = { true, false };
+	struct lb_svc_input in = { .cfg = cfg, .vrrp_master = master, .gen = 7 };
+	const struct lb_svc_vs *vs;
+	struct lb_sysconf sc;
+	struct lb_svc *svc;
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	in.sc = &sc;
+	assert_int_equal(lb_svc_check(cfg, &sc, NULL), 0);
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_int_equal(svc->gen, 7);
+	assert_int_equal(svc->n_vs, 2);
+	assert_int_equal(svc->n_rs, 3);
+
+	vs = lb_svc_lookup(svc, ip4("198.18.0.100"), RTE_BE16(80), IPPROTO_TCP);
+	assert_non_null(vs);
+	assert_int_equal(vs->id, 0);
+	assert_true(vs->active);
+	assert_int_equal(vs->grp.algo, LB_SCHED_WLC);
+	assert_int_equal(vs->n_rs, 2);
+	assert_int_equal(vs->rs[0].ip, ip4("198.18.0.21"));
+	assert_int_equal(vs->rs[0].weight, 2);
+	assert_int_equal(vs->rs[1].weight, 0);
+	assert_int_equal(vs->grp.rs[1].weight, 0);
+	assert_ptr_equal(svc->rs_by_id[1], &vs->rs[1]);
+	/* wrong port or protocol: no service */
+	assert_null(lb_svc_lookup(svc, ip4("198.18.0.100"), RTE_BE16(81), IPPROTO_TCP));
+	assert_null(lb_svc_lookup(svc, ip4("198.18.0.100"), RTE_BE16(80), IPPROTO_UDP));
+
+	vs = lb_svc_lookup(svc, ip4("198.18.0.101"), RTE_BE16(443), IPPROTO_UDP);
+	assert_non_null(vs);
+	assert_false(vs->active);	/* its instance is BACKUP */
+	assert_int_equal(vs->persist_timeout, 100);
+	assert_int_equal(vs->rs[0].id, 2);
+	assert_int_equal(vs->rs[0].vs_id, 1);
+	lb_svc_free(svc);
+
+	/* The same config with the other instance master flips the flags. */
+	master[0] = false;
+	master[1] = true;
+	in.gen = 8;
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_false(svc->vs[0].active);
+	assert_true(svc->vs[1].active);
+	lb_svc_free(svc);
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
+static void
+test_check_errors(void **state)
+{
+	static const char bad[] =
+		"vrrp_instance VI_1 {\n"
+		"    interface eth9\n"
+		"    virtual_router_id 51\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.19.0.21 80 {\n"
+		"    }\n"
+		"    real_server 198.18.0.22 8080 {\n"
+		"    }\n"
+		"}\n";
+	struct lb_config *cfg = lb_cfg_parse_string(bad, "bad.conf", NULL);
+	struct lb_sysconf sc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	assert_int_equal(lb_svc_check(cfg, &sc, f), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(buf, "bad.conf:1: error: vrrp_instance VI_1: interface 'eth9'"));
+	assert_non_null(strstr(buf, "bad.conf:10: error: real_server 198.19.0.21 is on no port"));
+	assert_non_null(strstr(buf, "bad.conf:12: error: real_server port 8080 differs"));
+	free(buf);
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_and_lookup),
+		cmocka_unit_test(test_check_errors),
+	};
+	int ret;
+
+	(void)argc;
+	if (lb_test_eal_init(argv[0], "svc") != 0)
+		return 1;
+	ret = cmocka_run_group_tests_name("svc", tests, NULL, NULL);
+	rte_eal_cleanup();
+	return ret;
+}
