@@ -28,6 +28,7 @@
 #include "lb_cfg.h"
 #include "lb_ctrl.h"
 #include "lb_sysconf.h"
+#include "../unit/eal_test.h"
 
 #define VIP "198.18.0.100"
 #define CLIENT "198.18.0.10"
@@ -510,13 +511,6 @@ test_not_a_service_goes_to_control(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
-	const char *eal_args[] = {
-		argv[0], "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-		"--file-prefix", prefix, "--log-level", "lib.eal:error",
-	};
-	char *eal[RTE_DIM(eal_args) + 1];
-	unsigned int i;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dr_rewrite_and_rr),
 		cmocka_unit_test(test_flow_sticks),
@@ -530,11 +524,7 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "dp_ring_%d", getpid());
-	for (i = 0; i < RTE_DIM(eal_args); i++)
-		eal[i] = strdup(eal_args[i]);
-	eal[i] = NULL;
-	if (rte_eal_init((int)RTE_DIM(eal_args), eal) < 0) {
+	if (lb_test_eal_init(argv[0], "dp_ring", 256) != 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
 	}

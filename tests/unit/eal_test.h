@@ -2,7 +2,11 @@
 #ifndef LB_EAL_TEST_H
 #define LB_EAL_TEST_H
 
-/* Start EAL for a unit test: one lcore, no hugepages, no PCI, a unique file prefix. */
+/*
+ * Start EAL for a test: one lcore, no hugepages, no PCI, a unique file prefix
+ * so that tests run side by side. The argument strings live in static
+ * storage because EAL keeps pointers to them.
+ */
 
 #include <stdio.h>
 #include <string.h>
@@ -11,19 +15,23 @@
 #include <rte_eal.h>
 
 static inline int
-lb_test_eal_init(const char *prog, const char *name)
+lb_test_eal_init(const char *prog, const char *name, unsigned int mem_mb)
 {
-	char prefix[64];
+	static char store[16][64];
+	static char *argv[17];
+	char prefix[48], mem[16];
 	const char *args[] = {
-		prog, "-l", "0", "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
+		prog, "-l", "0", "--no-huge", "-m", mem, "--no-pci", "--no-shconf",
 		"--no-telemetry", "--file-prefix", prefix, "--log-level", "lib.eal:error",
 	};
-	static char *argv[RTE_DIM(args) + 1];
 	unsigned int i;
 
 	snprintf(prefix, sizeof(prefix), "t_%s_%d", name, getpid());
-	for (i = 0; i < RTE_DIM(args); i++)
-		argv[i] = strdup(args[i]);
+	snprintf(mem, sizeof(mem), "%u", mem_mb);
+	for (i = 0; i < RTE_DIM(args); i++) {
+		snprintf(store[i], sizeof(store[i]), "%s", args[i]);
+		argv[i] = store[i];
+	}
 	argv[i] = NULL;
 	return rte_eal_init((int)RTE_DIM(args), argv) < 0 ? -1 : 0;
 }

@@ -17,6 +17,7 @@
 #include <rte_udp.h>
 
 #include "lb_fwd.h"
+#include "eal_test.h"
 
 static struct rte_mempool *mp;
 static const struct rte_ether_addr our_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
@@ -205,12 +206,6 @@ test_counter_names(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
-	const char *eal_args[] = {
-		argv[0], "-l", "0", "--no-huge", "-m", "64", "--no-pci", "--no-shconf",
-		"--file-prefix", prefix, "--log-level", "lib.eal:error",
-	};
-	char *eal[RTE_DIM(eal_args) + 1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_ok),
 		cmocka_unit_test(test_udp_ok),
@@ -219,15 +214,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_l4_malformed),
 		cmocka_unit_test(test_counter_names),
 	};
-	unsigned int i;
 	int ret;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "t_fwd_%d", getpid());
-	for (i = 0; i < RTE_DIM(eal_args); i++)
-		eal[i] = strdup(eal_args[i]);
-	eal[i] = NULL;
-	if (rte_eal_init((int)RTE_DIM(eal_args), eal) < 0)
+	if (lb_test_eal_init(argv[0], "fwd", 64) != 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("t_fwd", 255, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     SOCKET_ID_ANY);

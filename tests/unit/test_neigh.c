@@ -152,7 +152,7 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	if (lb_test_eal_init(argv[0], "neigh") != 0)
+	if (lb_test_eal_init(argv[0], "neigh", 128) != 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("t_neigh", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				     SOCKET_ID_ANY);

@@ -176,7 +176,7 @@ main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	if (lb_test_eal_init(argv[0], "svc") != 0)
+	if (lb_test_eal_init(argv[0], "svc", 128) != 0)
 		return 1;
 	ret = cmocka_run_group_tests_name("svc", tests, NULL, NULL);
 	rte_eal_cleanup();
