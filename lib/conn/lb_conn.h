@@ -28,6 +28,7 @@
 
 #define LB_CONN_PROBE 4		/**< buckets searched per key */
 #define LB_CONN_TEMPLATE_TIMEOUT 360	/**< template timeout when 0 is given (seconds) */
+#define LB_CONN_KEY_TEMPLATE 1	/**< lb_conn_key.flags of a template (sport is 0) */
 
 /** Connection states, IPVS's names. */
 enum lb_conn_state {
@@ -48,7 +49,8 @@ struct lb_conn_key {
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t proto;
-	uint8_t pad[3];		/**< must be zero */
+	uint8_t flags;		/**< 0 for a flow; LB_CONN_KEY_TEMPLATE for a persistence template */
+	uint8_t pad[2];		/**< must be zero */
 };
 
 /** One entry: 32 bytes, two per cache line. */

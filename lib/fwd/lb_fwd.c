@@ -71,6 +71,7 @@ lb_fwd_parse(const struct rte_mbuf *m, const struct rte_ether_addr *port_mac,
 	pkt->key.saddr = ip->src_addr;
 	pkt->key.daddr = ip->dst_addr;
 	pkt->key.proto = ip->next_proto_id;
+	pkt->key.flags = 0;
 	memset(pkt->key.pad, 0, sizeof(pkt->key.pad));
 	pkt->tcp_flags = 0;
 
@@ -148,7 +149,7 @@ schedule(struct lb_worker *w, const struct lb_svc *svc, const struct lb_svc_vs *
 			.saddr = pkt->key.saddr, .daddr = vs->vip,
 			.sport = 0, .dport = vs->port, .proto = vs->proto,
 		};
-		tk.pad[0] = 1;
+		tk.flags = LB_CONN_KEY_TEMPLATE;
 		th = lb_conn_hash(&tk);
 		tc = lb_conn_lookup(w->conn, &tk, th, w->now);
 		if (tc != NULL) {
