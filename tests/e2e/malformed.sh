@@ -22,7 +22,7 @@ fail() {
 	exit 1
 }
 
-lab_e2e_init "$LBAPP" || exit 1
+lab_e2e_init "$LBAPP" timeout || exit 1
 if [[ ! -x $PY ]] || ! $PY -c 'import scapy.all' >/dev/null 2>&1; then
 	echo "FAIL: $PY with scapy (python3-scapy) is needed" >&2
 	exit 1
