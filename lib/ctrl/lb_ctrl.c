@@ -467,6 +467,19 @@ lb_ctrl_loop(struct lb_ctx *ctx)
 	__atomic_store_n(&ctx->sh->quit, true, __ATOMIC_RELEASE);
 }
 
+/* Worker counters printed by name, testpmd style, before the drop reasons. */
+static const struct {
+	const char *label;
+	enum lb_fwd_cnt cnt;
+} worker_lines[] = {
+	{ "RX-packets", LB_CNT_rx },
+	{ "TX-packets", LB_CNT_tx },
+	{ "Hits", LB_CNT_hits },
+	{ "New-flows", LB_CNT_new_flows },
+	{ "To-control", LB_CNT_to_ctl },
+	{ "Control-TX", LB_CNT_ctl_tx },
+};
+
 void
 lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 {
@@ -479,18 +492,9 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 
 		fprintf(out, "\n  ######## Datapath statistics for lcore %u (worker %u) ########\n",
 			w->lcore_id, i);
-		fprintf(out, "  RX-packets: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_rx], __ATOMIC_RELAXED));
-		fprintf(out, "  TX-packets: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_tx], __ATOMIC_RELAXED));
-		fprintf(out, "  Hits: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_hits], __ATOMIC_RELAXED));
-		fprintf(out, "  New-flows: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_new_flows], __ATOMIC_RELAXED));
-		fprintf(out, "  To-control: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_to_ctl], __ATOMIC_RELAXED));
-		fprintf(out, "  Control-TX: %" PRIu64 "\n",
-			__atomic_load_n(&w->cnt[LB_CNT_ctl_tx], __ATOMIC_RELAXED));
+		for (c = 0; c < RTE_DIM(worker_lines); c++)
+			fprintf(out, "  %s: %" PRIu64 "\n", worker_lines[c].label,
+				__atomic_load_n(&w->cnt[worker_lines[c].cnt], __ATOMIC_RELAXED));
 		fprintf(out, "  Conns: %u\n", lb_conn_table_count(w->conn));
 		fprintf(out, "  Conn-inserted: %" PRIu64 "  Conn-expired: %" PRIu64
 			"  Conn-evicted: %" PRIu64 "\n", cs->inserted, cs->expired, cs->evicted);
