@@ -585,7 +585,7 @@ test_vs_options(void **state)
 		"    protocol sctp\n"
 		"    lb_kind DR\n"
 		"}\n",
-		NAME ":9: error: invalid protocol 'ICMP': must be TCP or UDP\n"
+		NAME ":9: error: invalid protocol 'ICMP': must be TCP, UDP or SCTP\n"
 		NAME ":13: error: protocol sctp is not supported by lbapp yet\n");
 }
 
@@ -722,7 +722,7 @@ test_not_implemented(void **state)
 		"                path /\n"
 		"                status_code 200\n"
 		"            }\n"
-		"            no_such_option 1\n"
+		"            nb_get_retry 3\n"
 		"            connect_timeout 3\n"
 		"        }\n"
 		"        notify_down \"/bin/true\"\n"
@@ -746,6 +746,21 @@ test_not_implemented(void **state)
 	assert_int_equal(cfg->vs[0].n_rs, 1);
 	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
 	assert_int_equal(cfg->vrrp[0].n_vips, 1);
+	/* stored for the VRRP and checker code even though nothing acts on them yet */
+	assert_int_equal(cfg->n_scripts, 1);
+	assert_string_equal(cfg->scripts[0].script.cmd, "/usr/bin/pgrep nginx");
+	assert_int_equal(cfg->scripts[0].interval_ms, 2000);
+	assert_int_equal(cfg->vrrp[0].n_track_scripts, 1);
+	assert_int_equal(cfg->vrrp[0].track_scripts[0].script, 0);
+	assert_int_equal(cfg->vs[0].persistence_granularity, 24);
+	assert_true(cfg->vs[0].rs[0].inhibit_on_failure);
+	assert_int_equal(cfg->vs[0].rs[0].n_checkers, 1);
+	assert_int_equal(cfg->vs[0].rs[0].checkers[0].type, LB_CHK_HTTP);
+	assert_int_equal(cfg->vs[0].rs[0].checkers[0].retry, 3);
+	assert_int_equal(cfg->vs[0].rs[0].checkers[0].connect_timeout_ms, 3000);
+	assert_int_equal(cfg->vs[0].rs[0].checkers[0].delay_before_retry_ms, 3000);
+	assert_string_equal(cfg->vs[0].rs[0].checkers[0].urls[0].path, "/");
+	assert_string_equal(cfg->vs[0].rs[0].notify_down.cmd, "/bin/true");
 	lb_cfg_free(cfg);
 }
 
@@ -848,7 +863,7 @@ test_addresses(void **state)
 		NAME ":9: error: missing value for 'dev'\n"
 		NAME ":10: error: unknown virtual_ipaddress option 'dve'; did you mean 'dev'?\n"
 		NAME ":10: error: unknown virtual_ipaddress option 'eth0'\n"
-		NAME ":11: error: IPv6 address '2001:db8::1' is not supported by lbapp yet\n"
+		NAME ":11: error: IPv6 virtual_ipaddress 2001:db8::1 is not supported by lbapp yet\n"
 		NAME ":12: error: unknown virtual_ipaddress option 'lable'; "
 		"did you mean 'label'?\n"
 		NAME ":12: error: unknown virtual_ipaddress option 'x'\n"
