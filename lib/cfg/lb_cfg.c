@@ -1027,6 +1027,8 @@ h_lb_algo(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < LB_SCHED__MAX; i++) {
+		if (sched_names[i] == NULL)	/* scheduler without a keyword yet */
+			continue;
 		if (strcmp(v, sched_names[i]) == 0) {
 			vc->vs->sched = (enum lb_sched_algo)i;
 			return 0;
@@ -1597,7 +1599,7 @@ lb_cfg_vrrp_for_vip(const struct lb_config *cfg, uint32_t ip)
 const char *
 lb_cfg_sched_name(enum lb_sched_algo algo)
 {
-	if ((unsigned int)algo >= LB_SCHED__MAX)
+	if ((unsigned int)algo >= LB_SCHED__MAX || sched_names[algo] == NULL)
 		return "?";
 	return sched_names[algo];
 }

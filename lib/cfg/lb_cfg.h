@@ -30,6 +30,11 @@ enum lb_sched_algo {
 	LB_SCHED_WRR,
 	LB_SCHED_LC,
 	LB_SCHED_WLC,
+	LB_SCHED_SH,
+	LB_SCHED_DH,
+	LB_SCHED_MH,
+	LB_SCHED_SED,
+	LB_SCHED_NQ,
 	LB_SCHED__MAX,
 };
 

@@ -487,6 +487,8 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 			__atomic_load_n(&w->cnt[LB_CNT_hits], __ATOMIC_RELAXED));
 		fprintf(out, "  New-flows: %" PRIu64 "\n",
 			__atomic_load_n(&w->cnt[LB_CNT_new_flows], __ATOMIC_RELAXED));
+		fprintf(out, "  Unknown-scheduled: %" PRIu64 "\n",
+			__atomic_load_n(&w->cnt[LB_CNT_unknown_sched], __ATOMIC_RELAXED));
 		fprintf(out, "  To-control: %" PRIu64 "\n",
 			__atomic_load_n(&w->cnt[LB_CNT_to_ctl], __ATOMIC_RELAXED));
 		fprintf(out, "  Control-TX: %" PRIu64 "\n",
