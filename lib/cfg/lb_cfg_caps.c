@@ -23,6 +23,11 @@ static const bool sched_ok[LB_SCHED__MAX] = {
 	[LB_SCHED_WRR] = true,
 	[LB_SCHED_LC] = true,
 	[LB_SCHED_WLC] = true,
+	[LB_SCHED_SH] = true,
+	[LB_SCHED_DH] = true,
+	[LB_SCHED_MH] = true,
+	[LB_SCHED_SED] = true,
+	[LB_SCHED_NQ] = true,
 };
 
 /* Forwarding methods the datapath implements (lib/fwd). */

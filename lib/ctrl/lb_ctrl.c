@@ -476,6 +476,7 @@ static const struct {
 	{ "TX-packets", LB_CNT_tx },
 	{ "Hits", LB_CNT_hits },
 	{ "New-flows", LB_CNT_new_flows },
+	{ "Unknown-scheduled", LB_CNT_unknown_sched },
 	{ "To-control", LB_CNT_to_ctl },
 	{ "Control-TX", LB_CNT_ctl_tx },
 };

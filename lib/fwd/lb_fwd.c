@@ -138,15 +138,22 @@ static const struct lb_svc_rs *
 schedule(struct lb_worker *w, const struct lb_svc *svc, const struct lb_svc_vs *vs,
 	 const struct lb_pkt *pkt)
 {
+	const struct lb_sched_flow f = {
+		.saddr = pkt->key.saddr, .daddr = pkt->key.daddr,
+		.sport = pkt->key.sport, .dport = pkt->key.dport,
+	};
 	struct lb_conn_key tk;
 	struct lb_conn *tc = NULL;
 	uint32_t th = 0;
 	int i;
 
 	if (vs->persist_timeout != 0) {
-		/* IPVS template: client address -> real server, per service. */
+		/*
+		 * IPVS template: client address (masked by persistence_granularity)
+		 * -> real server, per service.
+		 */
 		tk = (struct lb_conn_key){
-			.saddr = pkt->key.saddr, .daddr = vs->vip,
+			.saddr = pkt->key.saddr & vs->persist_mask, .daddr = vs->vip,
 			.sport = 0, .dport = vs->port, .proto = vs->proto,
 		};
 		tk.flags = LB_CONN_KEY_TEMPLATE;
@@ -163,7 +170,7 @@ schedule(struct lb_worker *w, const struct lb_svc *svc, const struct lb_svc_vs *
 			}
 		}
 	}
-	i = lb_sched_select(&vs->grp, &w->sched[vs->id], &w->sh->counts);
+	i = lb_sched_select_flow(&vs->grp, &w->sched[vs->id], &w->sh->counts, &f);
 	if (i < 0)
 		return NULL;
 	if (vs->persist_timeout != 0) {
@@ -178,6 +185,24 @@ schedule(struct lb_worker *w, const struct lb_svc *svc, const struct lb_svc_vs *
 	return &vs->rs[i];
 }
 
+/*
+ * The state a new entry starts in: SYN_RECV for a SYN; for a scheduled
+ * unknown TCP flow (unknown_tcp), the state its flags show.
+ */
+static inline enum lb_conn_state
+new_state(const struct lb_pkt *pkt)
+{
+	if (pkt->key.proto != IPPROTO_TCP)
+		return LB_CONN_UDP;
+	if (pkt->tcp_flags & RTE_TCP_RST_FLAG)
+		return LB_CONN_CLOSE;
+	if (pkt->tcp_flags & RTE_TCP_FIN_FLAG)
+		return LB_CONN_FIN_WAIT;
+	if ((pkt->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG)
+		return LB_CONN_SYN_RECV;
+	return LB_CONN_ESTABLISHED;
+}
+
 static inline void
 forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct rte_mbuf *m)
 {
@@ -188,6 +213,7 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	struct lb_conn *c;
 	struct lb_pkt pkt;
 	uint64_t mac;
+	bool unknown;
 	uint32_t h;
 
 	switch (lb_fwd_parse(m, &sh->port_mac[port], &pkt)) {
@@ -225,9 +251,10 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 			drop(w, m, LB_CNT_vip_backup);
 			return;
 		}
-		if (pkt.key.proto == IPPROTO_TCP &&
-		    (pkt.tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
-		    RTE_TCP_SYN_FLAG) {
+		unknown = pkt.key.proto == IPPROTO_TCP &&
+			(pkt.tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
+			RTE_TCP_SYN_FLAG;
+		if (unknown && !vs->sched_unknown_tcp) {
 			drop(w, m, LB_CNT_not_syn);
 			return;
 		}
@@ -236,13 +263,15 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 			drop(w, m, LB_CNT_no_rs);
 			return;
 		}
-		c = lb_conn_insert(w->conn, &pkt.key, h, w->now, rs->id, vs->id,
-				   pkt.key.proto == IPPROTO_TCP ? LB_CONN_SYN_RECV : LB_CONN_UDP, 0);
+		c = lb_conn_insert(w->conn, &pkt.key, h, w->now, rs->id, vs->id, new_state(&pkt),
+				   0);
 		if (c == NULL) {
 			drop(w, m, LB_CNT_conn_full);
 			return;
 		}
 		w->cnt[LB_CNT_new_flows]++;
+		if (unknown)
+			w->cnt[LB_CNT_unknown_sched]++;
 	}
 
 	/* DR: only the MACs change. */

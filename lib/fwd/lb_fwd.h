@@ -48,7 +48,7 @@
 	X(ip_frag)		/* fragments are not forwarded (see docs) */ \
 	X(trunc_l4)		/* TCP/UDP header cut short */ \
 	X(bad_tcp_doff)		/* TCP data offset < 5 */ \
-	X(not_syn)		/* unknown TCP flow without SYN */ \
+	X(not_syn)		/* unknown TCP flow without SYN (unknown_tcp policy) */ \
 	X(no_rs)		/* no real server with weight > 0 */ \
 	X(vip_backup)		/* VIP held by another director */ \
 	X(conn_full)		/* connection table window full */ \
@@ -59,7 +59,8 @@
 
 /** Other per-lcore counters. */
 #define LB_FWD_CNT_LIST(X) \
-	X(rx) X(tx) X(hits) X(new_flows) X(to_ctl) X(ctl_tx)
+	X(rx) X(tx) X(hits) X(new_flows) X(to_ctl) X(ctl_tx) \
+	X(unknown_sched)	/* non-SYN of an unknown TCP flow, scheduled (unknown_tcp) */
 
 enum lb_fwd_cnt {
 #define LB_FWD_ENUM(n) LB_CNT_##n,

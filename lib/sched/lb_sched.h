@@ -4,7 +4,8 @@
 
 /**
  * @file
- * Real-server schedulers: rr, wrr, lc, wlc, with IPVS's semantics.
+ * Real-server schedulers with IPVS's semantics: rr, wrr, lc, wlc, sed, nq
+ * (load based) and sh, dh, mh (hash based).
  *
  * A group (the real servers of one virtual service) is immutable and lives
  * in the RCU-published service snapshot. Each worker keeps its own
@@ -12,6 +13,12 @@
  * worker-local memory. lc/wlc read the per-worker connection counters of
  * every worker (each worker writes only its own array), so their view of
  * the load is the sum over all workers, as IPVS's global counters are.
+ *
+ * The hash schedulers keep a lookup table in the group: sh and dh IPVS's
+ * 256-bucket tables, mh a Maglev table of LB_SCHED_MH_SIZE slots. The table
+ * is built by lb_sched_group_build() on the control lcore as part of a new
+ * snapshot, so a rebuild (weight change, server added or removed) reaches
+ * the workers with the snapshot's RCU swap: no pause, no lock.
  *
  * lb_sched_select() is called on worker lcores on the fast path: it never
  * blocks, allocates or writes shared memory.
@@ -22,6 +29,13 @@
 
 #define LB_MAX_RS 8192		/**< real-server ids are 0 .. LB_MAX_RS-1 */
 #define LB_MAX_WORKERS 64
+#define LB_SCHED_MH_SIZE 65537	/**< Maglev table size M (prime) */
+#define LB_SCHED_HT_SIZE 256	/**< sh and dh table size (IPVS's IP_VS_SH_TAB_SIZE) */
+#define LB_SCHED_SLOT_NONE UINT16_MAX	/**< empty table slot */
+
+/** Group flags (keepalived's sh-port, sh-fallback, mh-port, mh-fallback). */
+#define LB_SCHED_F_PORT (1u << 0)	/**< sh, mh: hash the source port too */
+#define LB_SCHED_F_FALLBACK (1u << 1)	/**< sh: another server when the hashed one drains */
 
 /** Connection counters of one real server on one worker (IPVS's meaning). */
 struct lb_rs_counts {
@@ -39,6 +53,16 @@ struct lb_sched_counts {
 struct lb_sched_rs {
 	uint32_t id;		/**< global real-server id, < LB_MAX_RS */
 	uint32_t weight;	/**< 0 = drained: never chosen for a new connection */
+	uint32_t addr;		/**< network order; names the server for mh's permutation */
+	uint16_t port;		/**< network order; idem */
+};
+
+/** What the hash schedulers look at in a new flow. Network order. */
+struct lb_sched_flow {
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t sport;
+	uint16_t dport;
 };
 
 /** An immutable scheduling group, built on the control lcore. */
@@ -46,8 +70,11 @@ struct lb_sched_group {
 	enum lb_sched_algo algo;
 	const struct lb_sched_rs *rs;	/**< not owned */
 	uint32_t n;
+	uint32_t flags;		/**< LB_SCHED_F_* */
 	uint32_t max_weight;	/**< for wrr */
 	uint32_t gcd;		/**< gcd of the non-zero weights, for wrr */
+	uint16_t *table;	/**< sh/dh/mh: slot -> index into rs, or LB_SCHED_SLOT_NONE */
+	uint32_t table_size;	/**< LB_SCHED_HT_SIZE or LB_SCHED_MH_SIZE; 0 = no table */
 };
 
 /** Per-worker, per-group state. Zero-initialise it; it is never shared. */
@@ -63,6 +90,33 @@ struct lb_sched_state {
  *   Group with algo, rs and n set.
  */
 void lb_sched_group_init(struct lb_sched_group *g);
+
+/**
+ * Fill a group's derived fields and, for sh, dh and mh, allocate and fill
+ * its lookup table. Control lcore only; the group must not be visible to
+ * workers yet. Calls lb_sched_group_init().
+ *
+ * mh (Maglev, Eisenbud et al. 2016): each server with weight > 0 gets a
+ * permutation of the M slots from two hashes of its address and port; the
+ * servers, in (address, port) order, take turns claiming their next free
+ * preferred slot, weight/gcd turns each per round. Servers with weight 0
+ * get no slot. Every director with the same servers and weights builds the
+ * same table, whatever the order of real_server blocks in lb.conf.
+ *
+ * sh and dh: IPVS's 256-bucket tables (ip_vs_sh.c, ip_vs_dh.c); sh gives a
+ * server weight consecutive buckets (at least one), dh one bucket per turn.
+ *
+ * @param g
+ *   Group with algo, rs, n and flags set; g->table must be NULL.
+ * @return
+ *   0, or -ENOMEM (the group is left without a table and selects nothing).
+ */
+int lb_sched_group_build(struct lb_sched_group *g);
+
+/**
+ * Free what lb_sched_group_build() allocated (after the RCU grace period).
+ */
+void lb_sched_group_fini(struct lb_sched_group *g);
 
 /**
  * Reset a worker's state for a group (after the group changed).
@@ -92,8 +146,38 @@ struct lb_rs_counts lb_sched_rs_load(const struct lb_sched_counts *c, uint32_t i
  *   Connection counters (used by lc and wlc; may be NULL for rr and wrr).
  * @return
  *   An index into g->rs, or -1 when no server has weight > 0.
+ *   The hash schedulers (sh, dh, mh) need a flow: use lb_sched_select_flow().
  */
 int lb_sched_select(const struct lb_sched_group *g, struct lb_sched_state *st,
 		    const struct lb_sched_counts *c);
+
+/**
+ * Choose a real server for a new flow; every scheduler.
+ *
+ * As lb_sched_select(), plus: sed, least (active + 1) / weight; nq, the
+ * first idle server (no active connection), else as sed. sh, the bucket of
+ * a hash of the source address (and port with LB_SCHED_F_PORT); a drained
+ * server gives -1, or with LB_SCHED_F_FALLBACK the next available server
+ * along IPVS's rehash sequence. dh, the bucket of a hash of the destination
+ * address; a drained server gives -1. mh, the Maglev slot of a hash of the
+ * source address (and port with LB_SCHED_F_PORT): the same flow gets the
+ * same server on every director with the same table.
+ *
+ * @param f
+ *   The flow; may be NULL for the schedulers that ignore it (then sh, dh
+ *   and mh return -1).
+ * @return
+ *   An index into g->rs, or -1.
+ */
+int lb_sched_select_flow(const struct lb_sched_group *g, struct lb_sched_state *st,
+			 const struct lb_sched_counts *c, const struct lb_sched_flow *f);
+
+/**
+ * The Maglev slot of a flow in an mh group (for tests and tools).
+ *
+ * @return
+ *   A slot in [0, LB_SCHED_MH_SIZE).
+ */
+uint32_t lb_sched_mh_slot(const struct lb_sched_group *g, const struct lb_sched_flow *f);
 
 #endif /* LB_SCHED_H */

@@ -166,6 +166,12 @@ lb_svc_build(const struct lb_svc_input *in)
 		vs->proto = c->proto;
 		vs->kind = c->kind;
 		vs->persist_timeout = c->persistence_timeout;
+		/* Templates key on the whole client address until lb.conf gives a mask. */
+		vs->persist_mask = UINT32_MAX;
+		vs->sched_unknown_tcp = c->proto == IPPROTO_TCP &&
+			(in->sc->unknown_tcp == LB_UNKNOWN_TCP_SCHEDULE ||
+			 (in->sc->unknown_tcp == LB_UNKNOWN_TCP_MH_ONLY &&
+			  c->sched == LB_SCHED_MH));
 		vs->active = vip_active(in, c->vip);
 		vs->rs = &rs[id];
 		vs->n_rs = c->n_rs;
@@ -181,12 +187,15 @@ lb_svc_build(const struct lb_svc_input *in)
 			rs[id].vs_id = i;
 			srs[id].id = id;
 			srs[id].weight = cr->weight;
+			srs[id].addr = rs[id].ip;
+			srs[id].port = rs[id].port;
 			svc->rs_by_id[id] = &rs[id];
 		}
 		vs->grp.algo = c->sched;
 		vs->grp.rs = &srs[id - c->n_rs];
 		vs->grp.n = c->n_rs;
-		lb_sched_group_init(&vs->grp);
+		if (lb_sched_group_build(&vs->grp) != 0)
+			goto err_nomem;
 		if (rte_hash_add_key_data(svc->vs_hash, &key, vs) < 0)
 			goto err;
 	}
@@ -197,6 +206,9 @@ err_nomem:
 err:
 	if (svc != NULL) {
 		rte_hash_free(svc->vs_hash);
+		if (svc->vs != NULL)
+			for (i = 0; i < svc->n_vs; i++)
+				lb_sched_group_fini(&svc->vs[i].grp);
 		rte_free(svc->vs);
 	}
 	rte_free(rs);
@@ -208,8 +220,12 @@ err:
 void
 lb_svc_free(struct lb_svc *svc)
 {
+	unsigned int i;
+
 	if (svc == NULL)
 		return;
+	for (i = 0; i < svc->n_vs; i++)
+		lb_sched_group_fini(&svc->vs[i].grp);
 	rte_hash_free(svc->vs_hash);
 	rte_free(svc->rs_all);
 	rte_free(svc->sched_rs_all);

@@ -49,7 +49,9 @@ struct lb_svc_vs {
 	bool active;		/**< VIP owned here (its instance is master) */
 	enum lb_fwd_kind kind;
 	uint32_t persist_timeout;	/**< seconds, 0 = none */
-	struct lb_sched_group grp;	/**< rs[i] <-> grp.rs[i] */
+	uint32_t persist_mask;		/**< persistence_granularity, network order */
+	bool sched_unknown_tcp;		/**< schedule non-SYN packets of unknown TCP flows */
+	struct lb_sched_group grp;	/**< rs[i] <-> grp.rs[i]; sh/dh/mh table owned */
 	struct lb_svc_rs *rs;
 	uint32_t n_rs;
 };

@@ -77,10 +77,16 @@ static const struct sc_uint_key timeout_uints[] = {
 
 static const char *const top_keys[] = {
 	"ports", "neighbors", "mbufs", "mbuf_cache", "rx_desc", "tx_desc", "burst",
-	"conn_table_size", "ctl_ring_size", "arp_refresh", "timeouts", "eal_args", NULL,
+	"conn_table_size", "ctl_ring_size", "arp_refresh", "timeouts", "eal_args",
+	"unknown_tcp", NULL,
 };
 static const char *const port_keys[] = { "name", "dev", "address", NULL };
 static const char *const neigh_keys[] = { "ip", "mac", "port", NULL };
+static const char *const unknown_tcp_names[] = {
+	[LB_UNKNOWN_TCP_MH_ONLY] = "mh-only",
+	[LB_UNKNOWN_TCP_DROP] = "drop",
+	[LB_UNKNOWN_TCP_SCHEDULE] = "schedule",
+};
 static const char *const timeout_keys[] = {
 	"tcp_established", "tcp_syn_recv", "tcp_fin_wait", "tcp_close", "udp", NULL,
 };
@@ -102,6 +108,7 @@ lb_sysconf_defaults(struct lb_sysconf *sc)
 	sc->timeouts.tcp_fin_wait = 120;
 	sc->timeouts.tcp_close = 10;
 	sc->timeouts.udp = 300;
+	sc->unknown_tcp = LB_UNKNOWN_TCP_MH_ONLY;
 }
 
 void
@@ -119,6 +126,14 @@ lb_sysconf_free(struct lb_sysconf *sc)
 		sc->eal_args[i] = NULL;
 	}
 	sc->n_eal_args = 0;
+}
+
+const char *
+lb_sysconf_unknown_tcp_name(enum lb_unknown_tcp p)
+{
+	if ((unsigned int)p >= sizeof(unknown_tcp_names) / sizeof(unknown_tcp_names[0]))
+		return "?";
+	return unknown_tcp_names[p];
 }
 
 int
@@ -1075,6 +1090,24 @@ parse_eal_args(struct sc_ctx *ctx, const config_setting_t *a)
 }
 
 static void
+parse_unknown_tcp(struct sc_ctx *ctx, const config_setting_t *s)
+{
+	const char *v = get_string(ctx, s, "unknown_tcp");
+	unsigned int i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < sizeof(unknown_tcp_names) / sizeof(unknown_tcp_names[0]); i++) {
+		if (strcmp(v, unknown_tcp_names[i]) == 0) {
+			ctx->sc->unknown_tcp = (enum lb_unknown_tcp)i;
+			return;
+		}
+	}
+	sc_error(ctx, s, "unknown_tcp = \"%s\": expected \"mh-only\", \"drop\" or \"schedule\"",
+		 v);
+}
+
+static void
 parse_root(struct sc_ctx *ctx, const config_setting_t *root)
 {
 	const config_setting_t *ports = NULL, *neighbors = NULL;
@@ -1100,6 +1133,10 @@ parse_root(struct sc_ctx *ctx, const config_setting_t *root)
 		}
 		if (strcmp(key, "eal_args") == 0) {
 			parse_eal_args(ctx, s);
+			continue;
+		}
+		if (strcmp(key, "unknown_tcp") == 0) {
+			parse_unknown_tcp(ctx, s);
 			continue;
 		}
 		for (k = 0; k < sizeof(top_uints) / sizeof(top_uints[0]); k++) {

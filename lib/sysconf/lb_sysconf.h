@@ -55,6 +55,18 @@ struct lb_sysconf_timeouts {
 };
 
 /**
+ * What a worker does with a TCP packet without SYN (or with ACK or RST) of
+ * a flow it does not track (unknown_tcp = "..."): such a packet belongs to
+ * a connection another director (before a failover) or an expired entry
+ * was carrying.
+ */
+enum lb_unknown_tcp {
+	LB_UNKNOWN_TCP_MH_ONLY = 0,	/**< "mh-only" (default): schedule under mh, else drop */
+	LB_UNKNOWN_TCP_DROP,		/**< "drop": always drop (IPVS without sloppy_tcp) */
+	LB_UNKNOWN_TCP_SCHEDULE,	/**< "schedule": always schedule (IPVS sloppy_tcp) */
+};
+
+/**
  * The whole of dpdk.conf, defaults filled in.
  *
  * Accepted ranges: mbufs 1023..2^30-1, mbuf_cache 0..512, rx_desc and
@@ -77,6 +89,7 @@ struct lb_sysconf {
 	uint32_t ctl_ring_size;		/**< worker<->control rings, power of 2, default 4096 */
 	uint32_t arp_refresh;		/**< seconds between neighbour refreshes, default 30 */
 	struct lb_sysconf_timeouts timeouts;
+	enum lb_unknown_tcp unknown_tcp;	/**< default LB_UNKNOWN_TCP_MH_ONLY */
 	char *eal_args[LB_SYSCONF_EAL_MAX];	/**< eal_args = [ ... ], strdup'd */
 	unsigned int n_eal_args;
 };
@@ -103,6 +116,9 @@ void lb_sysconf_defaults(struct lb_sysconf *sc);
  *   syntax error, an unknown key, a wrong type or a bad value; -ENOMEM.
  */
 int lb_sysconf_load(const char *path, struct lb_sysconf *sc, FILE *diag);
+
+/** @return the dpdk.conf spelling of an unknown_tcp policy ("mh-only", ...). */
+const char *lb_sysconf_unknown_tcp_name(enum lb_unknown_tcp p);
 
 /**
  * Release what lb_sysconf_load() allocated. Safe on a defaults-only struct.

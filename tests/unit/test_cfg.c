@@ -977,7 +977,7 @@ test_unsupported(void **state)
 	(void)state;
 	expect_fail(VI1
 		"virtual_server 198.18.0.100 80 {\n"
-		"    lb_algo sh\n"
+		"    lb_algo lblc\n"
 		"    lb_kind NAT\n"
 		"}\n"
 		"virtual_server 198.18.0.100 81 {\n"
@@ -1021,7 +1021,7 @@ test_unsupported(void **state)
 		"$VIP=198.18.0.100\n"
 		"@lb1 vrrp_instance VI_5 {\n"
 		"}\n",
-		NAME ":9: error: scheduler 'sh' is not supported by lbapp yet\n"
+		NAME ":9: error: scheduler 'lblc' is not supported by lbapp yet\n"
 		NAME ":10: error: lb_kind NAT is not supported by lbapp yet (only DR is)\n"
 		NAME ":13: error: unknown scheduler 'rrr'; did you mean 'rr'?\n"
 		NAME ":14: error: lvs_method TUN is not supported by lbapp yet (only DR is)\n"

@@ -129,6 +129,64 @@ test_build_and_lookup(void **state)
 	lb_sysconf_free(&sc);
 }
 
+/* Scheduler tables and the unknown_tcp policy land in the snapshot. */
+static void
+test_sched_tables_and_policy(void **state)
+{
+	static const enum lb_unknown_tcp pol[] = {
+		LB_UNKNOWN_TCP_MH_ONLY, LB_UNKNOWN_TCP_DROP, LB_UNKNOWN_TCP_SCHEDULE,
+	};
+	/* [policy][vs0 algo is mh?]: vs0 is TCP; vs1 is UDP, never concerned. */
+	static const bool expect[3][2] = { { false, true }, { false, false }, { true, true } };
+	struct lb_config *cfg = lb_cfg_parse_string(conf, "t.conf", NULL);
+	bool master[2] = { true, true };
+	struct lb_svc_input in = { .cfg = cfg, .vrrp_master = master, .gen = 1 };
+	struct lb_sysconf sc;
+	struct lb_svc *svc;
+	unsigned int p, mh, i, slots[2];
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	in.sc = &sc;
+	for (p = 0; p < 3; p++) {
+		for (mh = 0; mh < 2; mh++) {
+			cfg->vs[0].sched = mh ? LB_SCHED_MH : LB_SCHED_WLC;
+			sc.unknown_tcp = pol[p];
+			svc = lb_svc_build(&in);
+			assert_non_null(svc);
+			assert_int_equal(svc->vs[0].sched_unknown_tcp, expect[p][mh]);
+			assert_false(svc->vs[1].sched_unknown_tcp);
+			assert_int_equal(svc->vs[0].persist_mask, UINT32_MAX);
+			if (!mh) {
+				assert_null(svc->vs[0].grp.table);
+			} else {
+				/* Weight 2 and a drained server: every slot is the first's. */
+				assert_int_equal(svc->vs[0].grp.table_size, LB_SCHED_MH_SIZE);
+				slots[0] = slots[1] = 0;
+				for (i = 0; i < LB_SCHED_MH_SIZE; i++) {
+					assert_true(svc->vs[0].grp.table[i] < 2);
+					slots[svc->vs[0].grp.table[i]]++;
+				}
+				assert_int_equal(slots[0], LB_SCHED_MH_SIZE);
+				assert_int_equal(svc->vs[0].grp.rs[0].addr, ip4("198.18.0.21"));
+				assert_int_equal(svc->vs[0].grp.rs[0].port, RTE_BE16(80));
+			}
+			lb_svc_free(svc);
+		}
+	}
+	/* sh and dh get their 256-bucket tables. */
+	cfg->vs[0].sched = LB_SCHED_SH;
+	cfg->vs[1].sched = LB_SCHED_DH;
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_int_equal(svc->vs[0].grp.table_size, LB_SCHED_HT_SIZE);
+	assert_int_equal(svc->vs[1].grp.table_size, LB_SCHED_HT_SIZE);
+	lb_svc_free(svc);
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
 static void
 test_check_errors(void **state)
 {
@@ -171,6 +229,7 @@ main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_lookup),
+		cmocka_unit_test(test_sched_tables_and_policy),
 		cmocka_unit_test(test_check_errors),
 	};
 	int ret;

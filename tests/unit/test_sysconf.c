@@ -160,6 +160,7 @@ check_defaults(const struct lb_sysconf *sc)
 	assert_int_equal(sc->timeouts.tcp_fin_wait, 120);
 	assert_int_equal(sc->timeouts.tcp_close, 10);
 	assert_int_equal(sc->timeouts.udp, 300);
+	assert_int_equal(sc->unknown_tcp, LB_UNKNOWN_TCP_MH_ONLY);
 	assert_null(sc->neighbors);
 	assert_int_equal(sc->n_neighbors, 0);
 	assert_int_equal(sc->n_eal_args, 0);
@@ -834,6 +835,35 @@ test_example_and_presets(void **state)
 	globfree(&g);
 }
 
+static void
+test_unknown_tcp(void **state)
+{
+	static const char *const names[] = { "mh-only", "drop", "schedule" };
+	static const enum lb_unknown_tcp vals[] = {
+		LB_UNKNOWN_TCP_MH_ONLY, LB_UNKNOWN_TCP_DROP, LB_UNKNOWN_TCP_SCHEDULE,
+	};
+	char text[512];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct load *l;
+
+		snprintf(text, sizeof(text), PORT0 "unknown_tcp = \"%s\";\n", names[i]);
+		l = load_text(text);
+		assert_int_equal(l->rc, 0);
+		assert_int_equal(l->sc.unknown_tcp, vals[i]);
+		assert_string_equal(lb_sysconf_unknown_tcp_name(vals[i]), names[i]);
+		load_done(l);
+	}
+	expect_one_error(PORT0 "unknown_tcp = \"sloppy\";\n", 2,
+			 "unknown_tcp = \"sloppy\": expected \"mh-only\", \"drop\" or \"schedule\"");
+	expect_one_error(PORT0 "\nunknown_tcp = 1;\n", 3, "'unknown_tcp' must be a string");
+	expect_one_error(PORT0 "unknown_tpc = \"drop\";\n", 2,
+			 "unknown key 'unknown_tpc' at top level; did you mean 'unknown_tcp'?");
+	assert_string_equal(lb_sysconf_unknown_tcp_name((enum lb_unknown_tcp)7), "?");
+}
+
 int
 main(void)
 {
@@ -855,6 +885,7 @@ main(void)
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_example_and_presets),
+		cmocka_unit_test(test_unknown_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
