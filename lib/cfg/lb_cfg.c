@@ -1007,6 +1007,7 @@ static const char *const kind_names[LB_FWD__MAX] = {
 	[LB_FWD_DR] = "DR",
 	[LB_FWD_NAT] = "NAT",
 	[LB_FWD_TUN] = "TUN",
+	[LB_FWD_FNAT] = "FNAT",
 };
 
 static int
@@ -1054,21 +1055,35 @@ h_lb_kind(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 {
 	struct vs_ctx *vc = obj;
 	const char *v = st->vals[0], *sg;
+	unsigned int i;
 
-	if (strcmp(v, "DR") == 0) {
-		vc->vs->kind = LB_FWD_DR;
-	} else if (strcmp(v, "NAT") == 0 || strcmp(v, "TUN") == 0) {
-		lb_cfg_error(s->d, st->file, st->line,
-			"%s %s is not supported by lbapp yet (only DR is)", st->kw, v);
-	} else {
-		sg = suggest(v, kind_names, LB_FWD__MAX);
-		if (sg != NULL)
-			lb_cfg_error(s->d, st->file, st->line,
-				"invalid %s '%s'; did you mean '%s'?", st->kw, v, sg);
-		else
-			lb_cfg_error(s->d, st->file, st->line,
-				"invalid %s '%s': must be DR, NAT or TUN", st->kw, v);
+	for (i = 0; i < LB_FWD__MAX; i++) {
+		if (strcmp(v, kind_names[i]) == 0) {
+			vc->vs->kind = (enum lb_fwd_kind)i;
+			return 0;
+		}
 	}
+	if (strcmp(v, "FULLNAT") == 0) {
+		vc->vs->kind = LB_FWD_FNAT;
+		return 0;
+	}
+	sg = suggest(v, kind_names, LB_FWD__MAX);
+	if (sg != NULL)
+		lb_cfg_error(s->d, st->file, st->line,
+			"invalid %s '%s'; did you mean '%s'?", st->kw, v, sg);
+	else
+		lb_cfg_error(s->d, st->file, st->line,
+			"invalid %s '%s': must be DR, NAT, TUN or FNAT", st->kw, v);
+	return 0;
+}
+
+static int
+h_laddr_group_name(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
+{
+	struct vs_ctx *vc = obj;
+
+	get_str(s, st, st->kw, st->vals[0], vc->vs->laddr_group_name,
+		sizeof(vc->vs->laddr_group_name));
 	return 0;
 }
 
@@ -1113,6 +1128,7 @@ static const struct kw_def kw_vs[] = {
 	KW("lb_kind", h_lb_kind, 1, 1, BLK_NO, KW_ONCE),
 	KW("lvs_method", h_lb_kind, 1, 1, BLK_NO, KW_ONCE),
 	KW("protocol", h_protocol, 1, 1, BLK_NO, KW_ONCE),
+	KW("laddr_group_name", h_laddr_group_name, 1, 1, BLK_NO, KW_ONCE),
 	KW("persistence_timeout", h_persistence, 0, 1, BLK_NO, KW_ONCE),
 	KW("real_server", h_rs, 1, 2, BLK_ANY, 0),
 	KW_SKIP("persistence_granularity"),
@@ -1181,7 +1197,8 @@ h_vs(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 	vs->port = ok ? port : 0;	/* port 0 marks a VS with a bad header */
 	vs->proto = IPPROTO_TCP;
 	vs->sched = LB_SCHED_WLC;	/* keepalived leaves it to IPVS: wlc */
-	vs->kind = LB_FWD_DR;
+	vs->kind = LB_FWD_NAT;		/* keepalived's default */
+	vs->laddr_group = -1;
 	vs->delay_loop_ms = 60 * 1000;
 	vs->line = st->line;
 	vs->file = st->file;
@@ -1189,10 +1206,6 @@ h_vs(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 	rc = sem_walk(s, &tb_vs, st->child, &vc, seen);
 	if (rc < 0 || !ok)
 		return rc;
-	if (!given(&tb_vs, seen, "lb_kind"))
-		lb_cfg_error(s->d, st->file, st->line,
-			"lb_kind not given; keepalived's default NAT is not supported yet, "
-			"add 'lb_kind DR'");
 	for (i = 0; i + 1 < cfg->n_vs; i++) {
 		const struct lb_cfg_vs *o = &cfg->vs[i];
 
@@ -1209,6 +1222,93 @@ h_vs(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 
 /* ---- top level ---- */
 
+/* "A.B.C.D" or "A.B.C.D-E" (last octet range) into the group. */
+static int
+laddr_add(struct sem *s, const struct lb_cfg_stmt *st, struct lb_cfg_laddr_group *g,
+	  const char *val)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	const char *dash = strchr(val, '-');
+	struct lb_cfg_addr a;
+	uint64_t last = 0;
+	uint32_t first, ip, *arr;
+	unsigned int i, o;
+
+	if (strlen(val) >= sizeof(buf)) {
+		lb_cfg_error(s->d, st->file, st->line, "invalid local address '%s'", val);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", val);
+	if (dash != NULL)
+		buf[dash - val] = '\0';
+	if (!get_addr(s, st, buf, false, &a))
+		return 0;
+	first = ntohl(a.ip) & 0xff;
+	if (dash == NULL) {
+		last = first;
+	} else if (!parse_u64(dash + 1, 255, &last) || last < first) {
+		lb_cfg_error(s->d, st->file, st->line,
+			"invalid local address range '%s': want A.B.C.D-E with D <= E <= 255", val);
+		return 0;
+	}
+	for (o = first; o <= last; o++) {
+		ip = htonl((ntohl(a.ip) & ~0xffu) | o);
+		for (i = 0; i < g->n_addrs; i++)
+			if (g->addrs[i] == ip)
+				break;
+		if (i < g->n_addrs) {
+			lb_cfg_error(s->d, st->file, st->line,
+				"local address %s given twice in local_address_group '%s'",
+				ip_str(ip, buf, sizeof(buf)), g->name);
+			continue;
+		}
+		arr = grow(g->addrs, g->n_addrs, sizeof(*arr));
+		if (arr == NULL)
+			return -ENOMEM;
+		g->addrs = arr;
+		arr[g->n_addrs++] = ip;
+	}
+	return 0;
+}
+
+static int
+h_laddr_group(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
+{
+	struct lb_config *cfg = s->cfg;
+	struct lb_cfg_laddr_group *arr, *g;
+	const struct lb_cfg_stmt *c;
+	unsigned int i;
+	int rc;
+
+	(void)obj;
+	arr = grow(cfg->laddr_groups, cfg->n_laddr_groups, sizeof(*arr));
+	if (arr == NULL)
+		return -ENOMEM;
+	cfg->laddr_groups = arr;
+	g = &arr[cfg->n_laddr_groups++];
+	memset(g, 0, sizeof(*g));
+	g->line = st->line;
+	g->file = st->file;
+	get_str(s, st, st->kw, st->vals[0], g->name, sizeof(g->name));
+	for (i = 0; i + 1 < cfg->n_laddr_groups; i++)
+		if (strcmp(cfg->laddr_groups[i].name, g->name) == 0)
+			lb_cfg_error(s->d, st->file, st->line,
+				"duplicate local_address_group '%s' (first defined at %s:%u)",
+				g->name, cfg->laddr_groups[i].file, cfg->laddr_groups[i].line);
+	for (c = st->child; c != NULL; c = c->next) {
+		rc = laddr_add(s, c, g, c->kw);
+		for (i = 0; rc == 0 && i < c->n_vals; i++)
+			rc = laddr_add(s, c, g, c->vals[i]);
+		if (rc < 0)
+			return rc;
+	}
+	if (g->n_addrs == 0)
+		lb_cfg_error(s->d, st->file, st->line,
+			"local_address_group '%s' has no address", g->name);
+	return 0;
+}
+
+
 static int
 h_global(struct sem *s, const struct lb_cfg_stmt *st, void *obj)
 {
@@ -1220,6 +1320,7 @@ static const struct kw_def kw_top[] = {
 	KW("global_defs", h_global, 0, 0, BLK_YES, 0),
 	KW("vrrp_instance", h_vrrp, 1, 1, BLK_YES, 0),
 	KW("virtual_server", h_vs, 1, 2, BLK_YES, 0),
+	KW("local_address_group", h_laddr_group, 1, 1, BLK_YES, 0),
 	KW_SKIP("vrrp_script"),
 	KW_SKIP("vrrp_sync_group"),
 	KW_SKIP("virtual_server_group"),
@@ -1433,8 +1534,24 @@ finish(struct sem *s)
 				v->name);
 	}
 	for (i = 0; i < cfg->n_vs; i++) {
-		const struct lb_cfg_vs *vs = &cfg->vs[i];
+		struct lb_cfg_vs *vs = &cfg->vs[i];
+		unsigned int j;
 
+		if (vs->laddr_group_name[0] != '\0') {
+			for (j = 0; j < cfg->n_laddr_groups; j++)
+				if (strcmp(cfg->laddr_groups[j].name, vs->laddr_group_name) == 0)
+					vs->laddr_group = (int)j;
+			if (vs->laddr_group < 0)
+				lb_cfg_error(s->d, vs->file, vs->line,
+					"laddr_group_name '%s': no local_address_group of that name",
+					vs->laddr_group_name);
+			else if (vs->kind != LB_FWD_FNAT)
+				lb_cfg_warn(s->d, vs->file, vs->line,
+					"laddr_group_name is only used by lb_kind FNAT; ignored");
+		} else if (vs->kind == LB_FWD_FNAT) {
+			lb_cfg_error(s->d, vs->file, vs->line,
+				"lb_kind FNAT needs laddr_group_name (a local_address_group)");
+		}
 		if (vs->port == 0 || lb_cfg_vrrp_for_vip(cfg, vs->vip) != NULL)
 			continue;
 		lb_cfg_warn(s->d, vs->file, vs->line,
@@ -1461,6 +1578,9 @@ lb_cfg_free(struct lb_config *cfg)
 	for (i = 0; i < cfg->n_vs; i++)
 		free(cfg->vs[i].rs);
 	free(cfg->vs);
+	for (i = 0; i < cfg->n_laddr_groups; i++)
+		free(cfg->laddr_groups[i].addrs);
+	free(cfg->laddr_groups);
 	for (i = 0; i < cfg->n_files; i++)
 		free(cfg->files[i]);
 	free(cfg->files);

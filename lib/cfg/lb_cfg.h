@@ -38,6 +38,7 @@ enum lb_fwd_kind {
 	LB_FWD_DR = 0,
 	LB_FWD_NAT,
 	LB_FWD_TUN,
+	LB_FWD_FNAT,		/**< FULLNAT (DPVS's FNAT): needs laddr_group_name */
 	LB_FWD__MAX,
 };
 
@@ -111,13 +112,24 @@ struct lb_cfg_rs {
 	const char *file;		/**< file it was defined in (owned by the config) */
 };
 
+/** local_address_group NAME { ADDR | A.B.C.D-E ... } (DPVS syntax, for FNAT). */
+struct lb_cfg_laddr_group {
+	char name[LB_CFG_NAME_MAX];
+	uint32_t *addrs;		/**< network order, ranges expanded, no duplicates */
+	unsigned int n_addrs;
+	unsigned int line;
+	const char *file;		/**< file it was defined in (owned by the config) */
+};
+
 /** virtual_server IP PORT { ... }. */
 struct lb_cfg_vs {
 	uint32_t vip;			/**< network order */
 	uint16_t port;			/**< host order */
 	uint8_t proto;			/**< IPPROTO_TCP (default) or IPPROTO_UDP */
 	enum lb_sched_algo sched;	/**< default wlc, as keepalived */
-	enum lb_fwd_kind kind;		/**< default NAT in keepalived; we refuse non-DR */
+	enum lb_fwd_kind kind;		/**< default NAT, as keepalived */
+	char laddr_group_name[LB_CFG_NAME_MAX];	/**< laddr_group_name, empty if none */
+	int laddr_group;		/**< index in lb_config.laddr_groups, -1 = none */
 	uint32_t persistence_timeout;	/**< seconds, 0 = no persistence */
 	uint32_t delay_loop_ms;		/**< default 60 s */
 	struct lb_cfg_rs *rs;
@@ -133,6 +145,8 @@ struct lb_config {
 	unsigned int n_vrrp;
 	struct lb_cfg_vs *vs;
 	unsigned int n_vs;
+	struct lb_cfg_laddr_group *laddr_groups;	/**< local_address_group {} */
+	unsigned int n_laddr_groups;
 	char **files;			/**< every file read, for file:line lookups */
 	unsigned int n_files;
 	unsigned int n_warnings;	/**< warnings printed while loading */
@@ -190,7 +204,7 @@ const struct lb_cfg_vrrp *lb_cfg_vrrp_for_vip(const struct lb_config *cfg, uint3
 /** @return the keepalived name of a scheduler ("rr", "wlc", ...). */
 const char *lb_cfg_sched_name(enum lb_sched_algo algo);
 
-/** @return the keepalived name of a forwarding method ("DR", "NAT", "TUN"). */
+/** @return the keepalived name of a forwarding method ("DR", "NAT", "TUN", "FNAT"). */
 const char *lb_cfg_kind_name(enum lb_fwd_kind kind);
 
 #endif /* LB_CFG_H */
