@@ -514,9 +514,11 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 			__atomic_load_n(&w->cnt[LB_CNT_hits], __ATOMIC_RELAXED));
 		fprintf(out, "  New-flows: %" PRIu64 "\n",
 			__atomic_load_n(&w->cnt[LB_CNT_new_flows], __ATOMIC_RELAXED));
-		fprintf(out, "  Replies: %" PRIu64 "  ICMP-TX: %" PRIu64 "  Redirected: %" PRIu64
-			"\n", __atomic_load_n(&w->cnt[LB_CNT_replies], __ATOMIC_RELAXED),
+		fprintf(out, "  Replies: %" PRIu64 "  ICMP-TX: %" PRIu64 "  ICMP-forwarded: %"
+			PRIu64 "  Redirected: %" PRIu64 "\n",
+			__atomic_load_n(&w->cnt[LB_CNT_replies], __ATOMIC_RELAXED),
 			__atomic_load_n(&w->cnt[LB_CNT_icmp_tx], __ATOMIC_RELAXED),
+			__atomic_load_n(&w->cnt[LB_CNT_icmp_fwd], __ATOMIC_RELAXED),
 			__atomic_load_n(&w->cnt[LB_CNT_redirected], __ATOMIC_RELAXED));
 		fprintf(out, "  To-control: %" PRIu64 "\n",
 			__atomic_load_n(&w->cnt[LB_CNT_to_ctl], __ATOMIC_RELAXED));

@@ -231,7 +231,9 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	case LB_PARSE_FLOW:
 		break;
 	case LB_PARSE_CTL:
-		to_ctl(w, m, port);
+		/* ICMP errors about tracked flows go to the right side. */
+		v = lb_fwd_icmp(w, svc, m, &arg);
+		mode_verdict(w, m, port, v, arg);
 		return;
 	default:
 		drop(w, m, (enum lb_fwd_cnt)pkt.drop);

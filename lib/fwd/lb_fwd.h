@@ -67,6 +67,7 @@
 	X(rx) X(tx) X(hits) X(new_flows) X(to_ctl) X(ctl_tx) \
 	X(replies)		/* NAT/FNAT replies forwarded to clients */ \
 	X(icmp_tx)		/* ICMP errors lbapp built (fragmentation needed) */ \
+	X(icmp_fwd)		/* ICMP errors about tracked flows forwarded */ \
 	X(redirected)		/* packets handed to the worker that owns the flow */
 
 enum lb_fwd_cnt {

@@ -108,4 +108,15 @@ int lb_fwd_nat_reply(struct lb_worker *w, const struct lb_svc *svc, struct lb_co
 int lb_fwd_fnat_reply(struct lb_worker *w, const struct lb_svc *svc, const struct lb_pkt *pkt,
 		      struct rte_mbuf *m, uint16_t *arg);
 
+/**
+ * A frame the parser left for control: if it is an ICMP error about a
+ * tracked flow (destination unreachable, time exceeded, parameter problem),
+ * rewrite it for the side that sent the quoted packet (lb_fwd_icmp.c).
+ *
+ * @return
+ *   LB_MODE_PASS (not such an error: to control), LB_MODE_TX or LB_MODE_DROP.
+ */
+int lb_fwd_icmp(struct lb_worker *w, const struct lb_svc *svc, struct rte_mbuf *m,
+		uint16_t *arg);
+
 #endif /* LB_FWD_MODES_H */

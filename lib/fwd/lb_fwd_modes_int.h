@@ -81,6 +81,22 @@ lb_fwd_rewrite4(struct rte_mbuf *m, uint32_t saddr, uint32_t daddr, uint16_t spo
 int lb_fwd_to_rs(struct lb_worker *w, const struct lb_svc_rs *rs, struct rte_mbuf *m,
 		 uint16_t *arg);
 
+/* Set the MACs toward a client's next hop (mac, lb port). */
+int lb_fwd_to_client(struct lb_worker *w, struct rte_mbuf *m, const uint8_t *mac, uint16_t port,
+		     uint16_t *arg);
+
+/* The client side of an FNAT flow. */
+struct lb_fnat_peer {
+	uint32_t client;	/* network order */
+	uint16_t cport;		/* network order */
+	uint16_t port;		/* lb port toward the client */
+	const uint8_t *mac;	/* client-side next hop */
+};
+
+/* The live FNAT flow that owns (laddr, lport) on this worker, or NULL. */
+struct lb_conn *lb_fwd_fnat_flow(struct lb_worker *w, const struct lb_svc *svc, uint32_t laddr,
+				 uint16_t lport_be, struct lb_fnat_peer *peer);
+
 /* TUN: IPIP-encapsulate for rs, or answer "fragmentation needed". */
 int lb_fwd_tun_xmit(struct lb_worker *w, const struct lb_svc_rs *rs, struct rte_mbuf *m,
 		    uint16_t in_port, uint16_t *arg);

@@ -261,6 +261,35 @@ none:
 	return LB_MODE_DROP;
 }
 
+struct lb_conn *
+lb_fwd_fnat_flow(struct lb_worker *w, const struct lb_svc *svc, uint32_t laddr, uint16_t lport_be,
+		 struct lb_fnat_peer *peer)
+{
+	struct lb_fwd_modes *md = w->modes;
+	const struct fnat_sess *s;
+	uint32_t lport = rte_be_to_cpu_16(lport_be), off, slot;
+	struct lb_conn *c;
+	int li;
+
+	li = lb_svc_laddr_index(svc, laddr);
+	if (li < 0 || lport < LB_FNAT_LPORT_MIN)
+		return NULL;
+	off = lport - LB_FNAT_LPORT_MIN;
+	slot = off / md->n_workers;
+	if (off % md->n_workers != md->worker || (uint32_t)li >= md->n_laddr ||
+	    slot >= md->slots)
+		return NULL;
+	s = &md->sess[(size_t)li * md->slots + slot];
+	c = sess_flow(w, svc, s, laddr, lport_be);
+	if (c == NULL)
+		return NULL;
+	peer->client = s->client;
+	peer->cport = s->cport;
+	peer->mac = s->mac;
+	peer->port = s->port;
+	return c;
+}
+
 int
 lb_fwd_fnat_reply(struct lb_worker *w, const struct lb_svc *svc, const struct lb_pkt *pkt,
 		  struct rte_mbuf *m, uint16_t *arg)
@@ -353,4 +382,11 @@ lb_fwd_modes_xmit(struct lb_worker *w, const struct lb_svc_vs *vs, const struct 
 	default:
 		return lb_fwd_to_rs(w, rs, m, arg);
 	}
+}
+
+int
+lb_fwd_to_client(struct lb_worker *w, struct rte_mbuf *m, const uint8_t *mac, uint16_t port,
+		 uint16_t *arg)
+{
+	return to_client(w, m, mac, port, arg);
 }

@@ -167,6 +167,23 @@ def to_client(pkt, mac, dst=None, dport=None, vport=80):
     return fresh(p)
 
 
+ROUTER = "198.18.0.1"
+ROUTER_MAC = "02:00:00:00:00:01"
+
+
+def quote(src, dst, sport, dport, proto, l4ck):
+    """The first 28 bytes of a packet as an ICMP error quotes them (scapy's IP checksum)."""
+    l4 = (UDP(sport=sport, dport=dport, len=13, chksum=l4ck) if proto == "udp" else
+          TCP(sport=sport, dport=dport, seq=5000, ack=1001, flags="A", chksum=l4ck))
+    return bytes(IP(src=src, dst=dst, id=3, ttl=63, flags="DF") / l4)[:28]
+
+
+def icmp_err(esrc, emac, edst, dmac, q, code=3, mtu=0):
+    """An ICMP destination unreachable quoting q, every checksum computed by scapy."""
+    return Ether(bytes(Ether(src=emac, dst=dmac) / IP(src=esrc, dst=edst, id=5, ttl=60) /
+                       ICMP(type=3, code=code, nexthopmtu=mtu) / Raw(q)))
+
+
 def test_nat(lbapp, tmp):
     ins, want = [], []
     syn1 = client_tcp(CL1, CL1_MAC, 40000, "S")
@@ -182,12 +199,22 @@ def test_nat(lbapp, tmp):
            UDP(sport=5353, dport=33000) / Raw(b"answer"))
     u2 = Ether(bytes(Ether(src=CL2_MAC, dst=PORT_MAC) / IP(src=CL2, dst=VIP) /
                      UDP(sport=33001, dport=53, chksum=0) / Raw(b"nocsum")))
-    ins = [syn1, syn2, synack1, ack1, data1, synack2, orphan, u1, u1r, u2]
+    # RS1's kernel: port unreachable about client -> RS1:5353; to the client, as from the VIP.
+    pu = icmp_err(RS1, RS[RS1], CL1, PORT_MAC, quote(CL1, RS1, 33000, 5353, "udp", 0x1234))
+    pu_want = icmp_err(VIP, PORT_MAC, CL1, CL1_MAC, quote(CL1, VIP, 33000, 53, "udp", 0x1234))
+    # A router on the client's path: fragmentation needed about VIP:80 -> client; to RS1.
+    fn = icmp_err(ROUTER, ROUTER_MAC, VIP, PORT_MAC, quote(VIP, CL1, 80, 40000, "tcp", 0x4321),
+                  4, 1400)
+    fn_want = icmp_err(ROUTER, PORT_MAC, RS1, RS[RS1],
+                       quote(RS1, CL1, 8080, 40000, "tcp", 0x4321), 4, 1400)
+    # About a flow nobody knows: control's.
+    unk = icmp_err(ROUTER, ROUTER_MAC, VIP, PORT_MAC, quote(VIP, CL2, 80, 1, "tcp", 0), 4, 1400)
+    ins = [syn1, syn2, synack1, ack1, data1, synack2, orphan, u1, u1r, u2, pu, fn, unk]
     want = [to_rs(syn1, RS1, dport=8080), to_rs(syn2, RS2, dport=8080),
             to_client(synack1, CL1_MAC), to_rs(ack1, RS1, dport=8080),
             to_client(data1, CL1_MAC), to_client(synack2, CL2_MAC),
             to_rs(u1, RS1, dport=5353), to_client(u1r, CL1_MAC, vport=53),
-            to_rs(u2, RS2, dport=5353)]
+            to_rs(u2, RS2, dport=5353), pu_want, fn_want]
     # Rebuild each input from bytes so scapy's computed checksums are in it.
     out, cnt = run_lbapp(lbapp, tmp, "nat", lb_conf("NAT"), [Ether(bytes(f)) for f in ins])
     check(len(out) == len(want), "nat: %d IP frames out, want %d" % (len(out), len(want)))
@@ -196,9 +223,11 @@ def test_nat(lbapp, tmp):
     u2out = [f for f in out if UDP in f and f[UDP].dport == 5353 and f[IP].src == CL2]
     check(len(u2out) == 1 and u2out[0][UDP].chksum == 0, "nat: UDP checksum 0 stays 0")
     # A reply that matches no flow is no service's either: control counts it.
-    check(cnt.get("To-control") == 1, "nat: To-control %s, want 1 (the orphan reply)"
+    check(cnt.get("To-control") == 2, "nat: To-control %s, want 2 (orphan reply, unknown ICMP)"
           % cnt.get("To-control"))
     check(cnt.get("Replies") == 4, "nat: Replies %s, want 4" % cnt.get("Replies"))
+    check(cnt.get("ICMP-forwarded") == 2, "nat: ICMP-forwarded %s, want 2"
+          % cnt.get("ICMP-forwarded"))
     check(cnt.get("New-flows") == 4, "nat: New-flows %s, want 4" % cnt.get("New-flows"))
 
 
@@ -210,20 +239,22 @@ def test_tun(lbapp, tmp):
     big_df = client_tcp(CL1, CL1_MAC, 40000, "A", b"z" * (1481 - 40), 2541, 5001)
     big = client_tcp(CL1, CL1_MAC, 40000, "A", b"w" * (1481 - 40), 2541, 5001)
     big[IP].flags = 0
-    ins = [Ether(bytes(f)) for f in (small, small_ack, fits, big_df, big)]
+    fn = icmp_err(ROUTER, ROUTER_MAC, VIP, PORT_MAC, quote(VIP, CL1, 80, 40000, "tcp", 0x4321),
+                  4, 1400)
+    ins = [Ether(bytes(f)) for f in (small, small_ack, fits, big_df, big, fn)]
 
     def tun(pkt, rs):
         outer = (Ether(src=PORT_MAC, dst=RS[rs]) /
-                 IP(src=DIR_IP, dst=rs, proto=4, ttl=64, id=0, flags="DF",
-                    tos=pkt[IP].tos) / pkt[IP].copy())
-        return fresh(outer)
+                 IP(src=DIR_IP, dst=rs, proto=4, ttl=64, id=0, flags=pkt[IP].flags & 2,
+                    tos=pkt[IP].tos) / Raw(bytes(pkt[IP])))
+        return Ether(bytes(outer))
 
     frag = ins[3]
-    quote = bytes(frag[IP])[:548]
+    quoted = bytes(frag[IP])[:548]
     icmp = Ether(bytes(Ether(src=PORT_MAC, dst=CL1_MAC) /
                        IP(src=DIR_IP, dst=CL1, ttl=64, id=0, flags=0) /
-                       ICMP(type=3, code=4, nexthopmtu=1480) / Raw(quote)))
-    want = [tun(ins[0], RS1), tun(ins[1], RS1), tun(ins[2], RS1), icmp]
+                       ICMP(type=3, code=4, nexthopmtu=1480) / Raw(quoted)))
+    want = [tun(ins[0], RS1), tun(ins[1], RS1), tun(ins[2], RS1), icmp, tun(ins[5], RS1)]
     out, cnt = run_lbapp(lbapp, tmp, "tun", lb_conf("TUN", rs_port=80), ins)
     check(len(out) == len(want), "tun: %d IP frames out, want %d" % (len(out), len(want)))
     for i, (g, w) in enumerate(zip(out, want)):
@@ -261,13 +292,21 @@ def test_fnat(lbapp, tmp):
     # The UDP service has its own rr (RS1 first); the address round robin is the worker's.
     u1r = (Ether(src=RS[RS1], dst=PORT_MAC) / IP(src=RS1, dst=LADDRS[1]) /
            UDP(sport=5353, dport=1025) / Raw(b"answer"))
-    ins = [Ether(bytes(f)) for f in (syn1, syn2, syn3, r1, r2, r3, ack1, bad, none, u1, u1r)]
+    pu = icmp_err(RS1, RS[RS1], LADDRS[1], PORT_MAC,
+                  quote(LADDRS[1], RS1, 1025, 5353, "udp", 0x1234))
+    pu_want = icmp_err(VIP, PORT_MAC, CL1, CL1_MAC, quote(CL1, VIP, 33000, 53, "udp", 0x1234))
+    fn = icmp_err(ROUTER, ROUTER_MAC, VIP, PORT_MAC, quote(VIP, CL1, 80, 40000, "tcp", 0x4321),
+                  4, 1400)
+    fn_want = icmp_err(LADDRS[0], PORT_MAC, RS1, RS[RS1],
+                       quote(RS1, LADDRS[0], 80, 1024, "tcp", 0x4321), 4, 1400)
+    ins = [Ether(bytes(f)) for f in (syn1, syn2, syn3, r1, r2, r3, ack1, bad, none, u1, u1r,
+                                     pu, fn)]
     want = [to_rs(ins[0], RS1, LADDRS[0], 1024), to_rs(ins[1], RS2, LADDRS[1], 1024),
             to_rs(ins[2], RS1, LADDRS[0], 1025),
             to_client(ins[3], CL1_MAC, CL1, 40000), to_client(ins[4], CL2_MAC, CL2, 40001),
             to_client(ins[5], CL1_MAC, CL1, 40002), to_rs(ins[6], RS1, LADDRS[0], 1024),
             to_rs(ins[9], RS1, LADDRS[1], 1025, 5353),
-            to_client(ins[10], CL1_MAC, CL1, 33000, vport=53)]
+            to_client(ins[10], CL1_MAC, CL1, 33000, vport=53), pu_want, fn_want]
     conf = lb_conf("FNAT", "    laddr_group_name lag1\n", rs_port=80, top=top)
     out, cnt = run_lbapp(lbapp, tmp, "fnat", conf, ins)
     check(len(out) == len(want), "fnat: %d IP frames out, want %d" % (len(out), len(want)))
