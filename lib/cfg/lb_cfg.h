@@ -382,6 +382,8 @@ struct lb_cfg_laddr_group {
 	unsigned int n_entries;
 	unsigned int line;
 	const char *file;
+	uint32_t *addrs;		/**< IPv4 entries with ranges expanded, network order, unique */
+	unsigned int n_addrs;
 };
 
 /** virtual_server IP PORT | fwmark N | group NAME { ... }. */

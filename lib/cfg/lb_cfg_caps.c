@@ -33,6 +33,9 @@ static const bool sched_ok[LB_SCHED__MAX] = {
 /* Forwarding methods the datapath implements (lib/fwd). */
 static const bool kind_ok[LB_FWD__MAX] = {
 	[LB_FWD_DR] = true,
+	[LB_FWD_NAT] = true,
+	[LB_FWD_TUN] = true,
+	[LB_FWD_FNAT] = true,
 };
 
 /* virtual_server forms the service table can hold (lib/svc). */
@@ -125,7 +128,6 @@ static const char *const pending[] = {
 	"virtual_server sorry_server_lvs_method",
 	"virtual_server inhibit_on_failure",
 	"virtual_server smtp_alert",
-	"virtual_server laddr_group_name",
 	"virtual_server connect_timeout",
 	"virtual_server retry",
 	"virtual_server nb_get_retry",

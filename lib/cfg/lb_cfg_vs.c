@@ -1188,12 +1188,61 @@ lb_cfg_h_laddr(struct sem *s, const struct lb_cfg_stmt *st, void *obj, const str
 
 /* ---- whole-file checks ---- */
 
+#define LADDR_MAX 65536	/* addresses one local_address_group may expand to */
+
+/* Expand a local_address_group's IPv4 entries and ranges into one address list. */
+static void
+laddr_expand(struct sem *s, struct lb_cfg_laddr_group *g)
+{
+	unsigned int i, k, n = 0;
+	uint32_t a, b, h;
+
+	for (i = 0; i < g->n_entries; i++) {
+		if (g->entries[i].addr.family != AF_INET)
+			continue;
+		a = ntohl(g->entries[i].addr.ip);
+		b = ntohl(g->entries[i].addr_end.ip);
+		n += b >= a ? b - a + 1 : 1;
+		if (n > LADDR_MAX) {
+			lb_cfg_error(s->d, g->file, g->entries[i].line,
+				"local_address_group %s expands to more than %d addresses",
+				g->name, LADDR_MAX);
+			return;
+		}
+	}
+	g->addrs = calloc(n > 0 ? n : 1, sizeof(*g->addrs));
+	if (g->addrs == NULL) {
+		lb_cfg_error(s->d, g->file, g->line, "out of memory");
+		return;
+	}
+	for (i = 0; i < g->n_entries; i++) {
+		if (g->entries[i].addr.family != AF_INET)
+			continue;
+		a = ntohl(g->entries[i].addr.ip);
+		b = ntohl(g->entries[i].addr_end.ip);
+		if (b < a)
+			b = a;
+		for (h = a;; h++) {
+			for (k = 0; k < g->n_addrs; k++)
+				if (g->addrs[k] == htonl(h))
+					break;
+			if (k == g->n_addrs)
+				g->addrs[g->n_addrs++] = htonl(h);
+			if (h == b)
+				break;
+		}
+	}
+}
+
 void
 lb_cfg_vs_finish(struct sem *s)
 {
 	struct lb_config *cfg = s->cfg;
 	char ipb[INET6_ADDRSTRLEN];
 	unsigned int i, j;
+
+	for (i = 0; i < cfg->n_laddr_groups; i++)
+		laddr_expand(s, &cfg->laddr_groups[i]);
 
 	for (i = 0; i < cfg->n_vs; i++) {
 		struct lb_cfg_vs *vs = &cfg->vs[i];
@@ -1249,8 +1298,10 @@ lb_cfg_vs_free(struct lb_config *cfg)
 	for (i = 0; i < cfg->n_vsgs; i++)
 		free(cfg->vsgs[i].entries);
 	free(cfg->vsgs);
-	for (i = 0; i < cfg->n_laddr_groups; i++)
+	for (i = 0; i < cfg->n_laddr_groups; i++) {
 		free(cfg->laddr_groups[i].entries);
+		free(cfg->laddr_groups[i].addrs);
+	}
 	free(cfg->laddr_groups);
 }
 

@@ -54,6 +54,7 @@ static const uint8_t state_class[LB_CONN__MAX] = {
 	[LB_CONN_CLOSE] = RS_INACTIVE,
 	[LB_CONN_UDP] = RS_INACTIVE,
 	[LB_CONN_TEMPLATE] = RS_NONE,
+	[LB_CONN_REPLY] = RS_NONE,
 };
 
 static const char *const state_names[LB_CONN__MAX] = {
@@ -64,6 +65,7 @@ static const char *const state_names[LB_CONN__MAX] = {
 	[LB_CONN_CLOSE] = "CLOSE",
 	[LB_CONN_UDP] = "UDP",
 	[LB_CONN_TEMPLATE] = "TEMPLATE",
+	[LB_CONN_REPLY] = "REPLY",
 };
 
 static void
@@ -73,6 +75,7 @@ build_checks(void)
 	RTE_BUILD_BUG_ON(sizeof(struct lb_conn) != 32);
 	RTE_BUILD_BUG_ON(sizeof(struct lb_conn_bucket) != RTE_CACHE_LINE_SIZE);
 	RTE_BUILD_BUG_ON(LB_CONN__MAX > UINT8_MAX);
+	RTE_BUILD_BUG_ON(LB_MAX_RS > UINT16_MAX + 1);
 }
 
 /* Adjust the counter of rs for an entry in state s by delta (+1 / -1). */
@@ -164,6 +167,7 @@ lb_conn_table_create(const char *name, uint32_t entries, int socket,
 	t->timeout[LB_CONN_CLOSE] = RTE_MIN(to->tcp_close, LB_CONN_TIMEOUT_MAX);
 	t->timeout[LB_CONN_UDP] = RTE_MIN(to->udp, LB_CONN_TIMEOUT_MAX);
 	t->timeout[LB_CONN_TEMPLATE] = LB_CONN_TEMPLATE_TIMEOUT;
+	t->timeout[LB_CONN_REPLY] = t->timeout[LB_CONN_ESTABLISHED];
 	return t;
 
 fail_table:
@@ -216,7 +220,8 @@ lb_conn_insert(struct lb_conn_table *t, const struct lb_conn_key *k, uint32_t ha
 	struct lb_conn *expired = NULL, *victim = NULL, *c = NULL;
 	uint32_t p, i;
 
-	if (state <= LB_CONN_FREE || state >= LB_CONN__MAX || rs_id >= LB_MAX_RS)
+	if (state <= LB_CONN_FREE || state >= LB_CONN__MAX || rs_id >= LB_MAX_RS ||
+	    vs_id > UINT16_MAX)
 		return NULL;
 
 	for (p = 0; p < LB_CONN_PROBE && c == NULL; p++) {
@@ -257,11 +262,11 @@ lb_conn_insert(struct lb_conn_table *t, const struct lb_conn_key *k, uint32_t ha
 
 	c->key = *k;
 	c->expire = now + conn_timeout(t, (uint8_t)state, timeout);
-	c->rs_id = rs_id;
-	c->vs_id = vs_id;
+	c->rs_id = (uint16_t)rs_id;
+	c->vs_id = (uint16_t)vs_id;
 	c->state = (uint8_t)state;
 	c->flags = 0;
-	c->pad = 0;
+	memset(c->xdata, 0, sizeof(c->xdata));
 	rs_count_add(t, rs_id, c->state, 1);
 	t->count++;
 	t->stats.inserted++;

@@ -39,6 +39,7 @@ enum lb_conn_state {
 	LB_CONN_CLOSE,
 	LB_CONN_UDP,
 	LB_CONN_TEMPLATE,	/**< persistence template: client -> real server */
+	LB_CONN_REPLY,		/**< NAT reply direction (real server -> client) of a flow */
 	LB_CONN__MAX,
 };
 
@@ -53,15 +54,23 @@ struct lb_conn_key {
 	uint8_t pad[2];		/**< must be zero */
 };
 
-/** One entry: 32 bytes, two per cache line. */
+/**
+ * One entry: 32 bytes, two per cache line.
+ *
+ * flags and xdata belong to the forwarding mode (lib/fwd); the table zeroes
+ * them on insert and never reads them. NAT reply entries keep the lb port
+ * toward the client in flags and the client-side next-hop MAC in xdata;
+ * FULLNAT flow entries keep the local address (4 bytes) and port (2 bytes,
+ * both network order) in xdata.
+ */
 struct lb_conn {
 	struct lb_conn_key key;
 	uint32_t expire;	/**< lb clock second when it expires */
-	uint32_t rs_id;		/**< global real-server id */
-	uint32_t vs_id;		/**< virtual-service id */
+	uint16_t rs_id;		/**< global real-server id (< LB_MAX_RS) */
+	uint16_t vs_id;		/**< virtual-service id */
 	uint8_t state;		/**< enum lb_conn_state */
-	uint8_t flags;
-	uint16_t pad;
+	uint8_t flags;		/**< forwarding mode's */
+	uint8_t xdata[6];	/**< forwarding mode's */
 };
 
 /** Timeouts in seconds per state (IPVS defaults in lb_sysconf). */
@@ -124,11 +133,13 @@ struct lb_conn *lb_conn_lookup(struct lb_conn_table *t, const struct lb_conn_key
  *
  * @param timeout
  *   Seconds; 0 means the table's timeout for the state
- *   (LB_CONN_TEMPLATE_TIMEOUT for a template).
+ *   (LB_CONN_TEMPLATE_TIMEOUT for a template, the ESTABLISHED timeout for
+ *   LB_CONN_REPLY). LB_CONN_REPLY entries are not charged to the real
+ *   server and are never evicted.
  * @return
  *   The entry, or NULL when the window is full of live flows (counted in
  *   stats.full). Also NULL, not counted, for state FREE or out of range,
- *   or rs_id >= LB_MAX_RS.
+ *   or rs_id >= LB_MAX_RS, or vs_id > UINT16_MAX.
  */
 struct lb_conn *lb_conn_insert(struct lb_conn_table *t, const struct lb_conn_key *k,
 			       uint32_t hash, uint32_t now, uint32_t rs_id, uint32_t vs_id,

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "lb_ctrl.h"
+#include "lb_fwd_modes.h"
 
 #define CTL_BURST 32
 #define IDLE_SLEEP_US 200
@@ -103,6 +104,12 @@ owns_ip(const struct lb_ctx *ctx, uint16_t port, uint32_t ip)
 
 	if (ctx->ports[port].addr == ip)
 		return true;
+	/* FULLNAT local addresses: real servers send their replies to them. */
+	for (i = 0; i < cfg->n_laddr_groups; i++)
+		for (j = 0; j < cfg->laddr_groups[i].n_addrs; j++)
+			if (cfg->laddr_groups[i].addrs[j] == ip &&
+			    lb_sysconf_port_for_ip(&ctx->sc, ip) == port)
+				return true;
 	for (i = 0; i < cfg->n_vrrp; i++) {
 		if (!ctx->vrrp_master[i] ||
 		    lb_sysconf_port_by_name(&ctx->sc, cfg->vrrp[i].interface) != port)
@@ -263,8 +270,11 @@ setup_workers(struct lb_ctx *ctx, const unsigned int *lcores, unsigned int n, FI
 		.udp = ctx->sc.timeouts.udp,
 	};
 	char name[RTE_MEMZONE_NAMESIZE];
-	unsigned int i;
+	unsigned int i, n_laddr = 0;
 
+	for (i = 0; i < ctx->cfg->n_laddr_groups; i++)
+		n_laddr += ctx->cfg->laddr_groups[i].n_addrs;
+	ctx->sh->n_workers = (uint16_t)n;
 	for (i = 0; i < n; i++) {
 		int socket = (int)rte_lcore_to_socket_id(lcores[i]);
 		struct lb_worker *w;
@@ -295,6 +305,17 @@ setup_workers(struct lb_ctx *ctx, const unsigned int *lcores, unsigned int n, FI
 			w->from_ctl = rte_ring_create("lb_from_ctl", ctx->sc.ctl_ring_size, socket,
 						      RING_F_SP_ENQ | RING_F_SC_DEQ);
 			if (w->from_ctl == NULL)
+				goto nomem;
+		}
+		w->modes = lb_fwd_modes_create(n_laddr, (uint16_t)i, (uint16_t)n, socket);
+		if (w->modes == NULL)
+			goto nomem;
+		if (n > 1) {
+			/* Other workers hand this one the FNAT replies it owns. */
+			snprintf(name, sizeof(name), "lb_redirect_%u", i);
+			ctx->sh->redirect[i] = rte_ring_create(name, ctx->sc.ctl_ring_size,
+							       socket, RING_F_SC_DEQ);
+			if (ctx->sh->redirect[i] == NULL)
 				goto nomem;
 		}
 		if (rte_rcu_qsbr_thread_register(ctx->sh->qsbr, i) != 0)
@@ -421,8 +442,14 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 	if (ret != 0)
 		return ret;
 	for (i = 0; i < ctx->n_ports; i++) {
+		uint16_t mtu = RTE_ETHER_MTU;
+
 		ctx->sh->port_mac[i] = ctx->ports[i].mac;
 		ctx->sh->port_id[i] = ctx->ports[i].port_id;
+		ctx->sh->port_addr[i] = ctx->ports[i].addr;
+		if (rte_eth_dev_get_mtu(ctx->ports[i].port_id, &mtu) != 0 || mtu < 576)
+			mtu = RTE_ETHER_MTU;
+		ctx->sh->port_mtu[i] = mtu;
 	}
 
 	rte_timer_init(&ctx->garp_timer);
@@ -477,6 +504,10 @@ static const struct {
 	{ "Hits", LB_CNT_hits },
 	{ "New-flows", LB_CNT_new_flows },
 	{ "Unknown-scheduled", LB_CNT_unknown_sched },
+	{ "Replies", LB_CNT_replies },
+	{ "ICMP-TX", LB_CNT_icmp_tx },
+	{ "ICMP-forwarded", LB_CNT_icmp_fwd },
+	{ "Redirected", LB_CNT_redirected },
 	{ "To-control", LB_CNT_to_ctl },
 	{ "Control-TX", LB_CNT_ctl_tx },
 };
@@ -521,6 +552,9 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 		struct lb_worker *w = ctx->workers[i];
 
 		lb_conn_table_free(w->conn);
+		lb_fwd_modes_free(w->modes);
+		if (ctx->sh != NULL)
+			rte_ring_free(ctx->sh->redirect[i]);
 		rte_ring_free(w->to_ctl);
 		rte_ring_free(w->from_ctl);
 		rte_free(w);

@@ -11,6 +11,7 @@
 #include <rte_udp.h>
 
 #include "lb_fwd.h"
+#include "lb_fwd_modes.h"
 
 #define EXPIRE_BUCKETS_PER_POLL 8
 
@@ -203,6 +204,40 @@ new_state(const struct lb_pkt *pkt)
 	return LB_CONN_ESTABLISHED;
 }
 
+/* Hand a packet to the worker that owns its flow (FNAT replies). */
+static void
+redirect(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t owner)
+{
+	struct rte_ring *r = owner < w->sh->n_workers ? w->sh->redirect[owner] : NULL;
+
+	m->port = port;
+	if (r == NULL || rte_ring_mp_enqueue(r, m) != 0) {
+		drop(w, m, LB_CNT_redirect_full);
+		return;
+	}
+	w->cnt[LB_CNT_redirected]++;
+}
+
+/* Act on a verdict of the mode functions (lb_fwd_modes.h). */
+static inline void
+mode_verdict(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, int v, uint16_t arg)
+{
+	switch (v) {
+	case LB_MODE_TX:
+		tx_queue(w, arg, m);
+		break;
+	case LB_MODE_REDIRECT:
+		redirect(w, m, port, arg);
+		break;
+	case LB_MODE_PASS:
+		to_ctl(w, m, port);
+		break;
+	default:
+		drop(w, m, (enum lb_fwd_cnt)arg);
+		break;
+	}
+}
+
 static inline void
 forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct rte_mbuf *m)
 {
@@ -212,15 +247,19 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	struct rte_ether_hdr *eth;
 	struct lb_conn *c;
 	struct lb_pkt pkt;
+	uint16_t arg = 0;
 	uint64_t mac;
 	bool unknown;
 	uint32_t h;
+	int v;
 
 	switch (lb_fwd_parse(m, &sh->port_mac[port], &pkt)) {
 	case LB_PARSE_FLOW:
 		break;
 	case LB_PARSE_CTL:
-		to_ctl(w, m, port);
+		/* ICMP errors about tracked flows go to the right side. */
+		v = lb_fwd_icmp(w, svc, m, &arg);
+		mode_verdict(w, m, port, v, arg);
 		return;
 	default:
 		drop(w, m, (enum lb_fwd_cnt)pkt.drop);
@@ -230,12 +269,19 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	h = lb_conn_hash(&pkt.key);
 	c = lb_conn_lookup(w->conn, &pkt.key, h, w->now);
 	if (likely(c != NULL)) {
+		if (unlikely(c->state == LB_CONN_REPLY)) {
+			/* NAT: the real server's reply to a client. */
+			v = lb_fwd_nat_reply(w, svc, c, &pkt, m, &arg);
+			mode_verdict(w, m, port, v, arg);
+			return;
+		}
 		rs = svc->rs_by_id[c->rs_id];
 		if (unlikely(rs == NULL || c->vs_id >= svc->n_vs)) {
 			drop(w, m, LB_CNT_rs_gone);
 			return;
 		}
-		if (unlikely(!svc->vs[c->vs_id].active)) {
+		vs = &svc->vs[c->vs_id];
+		if (unlikely(!vs->active)) {
 			drop(w, m, LB_CNT_vip_backup);
 			return;
 		}
@@ -244,7 +290,9 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	} else {
 		vs = lb_svc_lookup(svc, pkt.key.daddr, pkt.key.dport, pkt.key.proto);
 		if (vs == NULL) {
-			to_ctl(w, m, port);
+			/* FULLNAT: a real server's reply to a local address? */
+			v = lb_fwd_fnat_reply(w, svc, &pkt, m, &arg);
+			mode_verdict(w, m, port, v, arg);
 			return;
 		}
 		if (unlikely(!vs->active)) {
@@ -269,11 +317,25 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 			drop(w, m, LB_CNT_conn_full);
 			return;
 		}
+		if (vs->kind != LB_FWD_DR) {
+			v = lb_fwd_modes_new_flow(w, svc, vs, rs, c, &pkt, m, port, &arg);
+			if (unlikely(v != LB_MODE_TX)) {
+				/* The flow cannot work: let its entry go at once. */
+				c->expire = w->now;
+				mode_verdict(w, m, port, v, arg);
+				return;
+			}
+		}
 		w->cnt[LB_CNT_new_flows]++;
 		if (unknown)
 			w->cnt[LB_CNT_unknown_sched]++;
 	}
 
+	if (vs->kind != LB_FWD_DR) {
+		v = lb_fwd_modes_xmit(w, vs, rs, c, m, port, &arg);
+		mode_verdict(w, m, port, v, arg);
+		return;
+	}
 	/* DR: only the MACs change. */
 	mac = __atomic_load_n(&sh->rs_mac[rs->id], __ATOMIC_RELAXED);
 	if (unlikely(!(mac >> 63))) {
@@ -350,6 +412,20 @@ drain_ctl_tx(struct lb_worker *w)
 	}
 }
 
+/* Packets other workers handed over (FNAT replies this worker owns). */
+static unsigned int
+drain_redirect(struct lb_worker *w)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int i, n;
+
+	n = rte_ring_sc_dequeue_burst(w->sh->redirect[w->idx], (void **)pkts, RTE_DIM(pkts),
+				      NULL);
+	for (i = 0; i < n; i++)
+		lb_worker_process(w, pkts[i]->port, &pkts[i], 1);
+	return n;
+}
+
 unsigned int
 lb_worker_poll(struct lb_worker *w)
 {
@@ -359,6 +435,8 @@ lb_worker_poll(struct lb_worker *w)
 	uint16_t p, n;
 
 	w->now = (uint32_t)((rte_rdtsc() - sh->tsc_start) / sh->tsc_hz);
+	if (sh->redirect[w->idx] != NULL && !rte_ring_empty(sh->redirect[w->idx]))
+		total += drain_redirect(w);
 	for (p = 0; p < sh->n_ports; p++) {
 		n = rte_eth_rx_burst(sh->port_id[p], (uint16_t)w->idx, pkts, sh->burst);
 		if (n == 0)

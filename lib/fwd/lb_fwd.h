@@ -55,12 +55,21 @@
 	X(no_neigh)		/* real server MAC not resolved yet */ \
 	X(rs_gone)		/* tracked flow's real server was removed */ \
 	X(ctl_ring_full)	/* control lcore ring full */ \
-	X(tx_full)		/* NIC TX queue full */
+	X(tx_full)		/* NIC TX queue full */ \
+	X(nat_orphan)		/* NAT/FNAT reply whose flow is gone */ \
+	X(no_lport)		/* FNAT: no free local port for a new flow */ \
+	X(frag_needed)		/* TUN: too big with DF set: ICMP sent back */ \
+	X(tun_mtu)		/* TUN: too big without DF (not fragmented) */ \
+	X(redirect_full)	/* redirect ring to the owning worker full */
 
 /** Other per-lcore counters. */
 #define LB_FWD_CNT_LIST(X) \
 	X(rx) X(tx) X(hits) X(new_flows) X(to_ctl) X(ctl_tx) \
-	X(unknown_sched)	/* non-SYN of an unknown TCP flow, scheduled (unknown_tcp) */
+	X(unknown_sched)	/* non-SYN of an unknown TCP flow, scheduled (unknown_tcp) */ \
+	X(replies)		/* NAT/FNAT replies forwarded to clients */ \
+	X(icmp_tx)		/* ICMP errors lbapp built (fragmentation needed) */ \
+	X(icmp_fwd)		/* ICMP errors about tracked flows forwarded */ \
+	X(redirected)		/* packets handed to the worker that owns the flow */
 
 enum lb_fwd_cnt {
 #define LB_FWD_ENUM(n) LB_CNT_##n,
@@ -83,7 +92,11 @@ struct lb_fwd_shared {
 	uint64_t rs_mac[LB_MAX_RS];		/**< bit 63 valid | 48-bit MAC */
 	struct rte_ether_addr port_mac[LB_MAX_PORTS];
 	uint16_t port_id[LB_MAX_PORTS];		/**< ethdev port per lb port index */
+	uint32_t port_addr[LB_MAX_PORTS];	/**< director address, network order */
+	uint16_t port_mtu[LB_MAX_PORTS];	/**< IP MTU (TUN's limit) */
 	uint16_t n_ports;
+	uint16_t n_workers;
+	struct rte_ring *redirect[LB_MAX_WORKERS];	/**< MP/SC: to worker i (FNAT replies) */
 	uint16_t burst;
 	uint64_t tsc_hz;
 	uint64_t tsc_start;
@@ -113,6 +126,7 @@ struct lb_worker {
 	struct lb_conn_table *conn;
 	struct rte_ring *to_ctl;	/**< SP/SC: this worker -> control */
 	struct rte_ring *from_ctl;	/**< SP/SC: control -> TX (worker 0 only) */
+	struct lb_fwd_modes *modes;	/**< NAT/TUN/FNAT state (lb_fwd_modes.h) */
 	uint64_t svc_gen;		/**< snapshot generation seen */
 	uint32_t now;			/**< lb clock, seconds */
 	uint16_t n_tx[LB_MAX_PORTS];

@@ -78,7 +78,8 @@ lb_svc_check(const struct lb_config *cfg, const struct lb_sysconf *sc, FILE *dia
 				inet_ntop(AF_INET, &rs->addr.ip, ip, sizeof(ip));
 				diag_err(diag, f, rs->line,
 					 "real_server %s is on no port's subnet in %s "
-					 "(lb_kind DR needs it on-link)", ip, sc->file);
+					 "(lb_kind %s needs it on-link: lbapp does not route)", ip,
+					 sc->file, lb_cfg_kind_name(vs->kind));
 				bad = 1;
 			}
 			if (vs->kind == LB_FWD_DR && rs->port != 0 && rs->port != vs->port) {
@@ -87,6 +88,38 @@ lb_svc_check(const struct lb_config *cfg, const struct lb_sysconf *sc, FILE *dia
 					 "lb_kind DR cannot change the port", rs->port, vs->port);
 				bad = 1;
 			}
+		}
+	}
+	for (i = 0, j = 0; i < cfg->n_laddr_groups; i++) {
+		const struct lb_cfg_laddr_group *g = &cfg->laddr_groups[i];
+		unsigned int k;
+
+		j += g->n_addrs;
+		if (j > LB_MAX_LADDR && j - g->n_addrs <= LB_MAX_LADDR) {
+			diag_err(diag, g->file, g->line,
+				 "too many local addresses (at most %d in all groups)", LB_MAX_LADDR);
+			bad = 1;
+		}
+		for (k = 0; k < g->n_addrs; k++) {
+			unsigned int og, ok;
+
+			for (og = 0; og < i; og++)
+				for (ok = 0; ok < cfg->laddr_groups[og].n_addrs; ok++)
+					if (cfg->laddr_groups[og].addrs[ok] == g->addrs[k]) {
+						inet_ntop(AF_INET, &g->addrs[k], ip, sizeof(ip));
+						diag_err(diag, g->file, g->line,
+							 "local address %s is also in "
+							 "local_address_group '%s'", ip,
+							 cfg->laddr_groups[og].name);
+						bad = 1;
+					}
+			if (lb_sysconf_port_for_ip(sc, g->addrs[k]) >= 0)
+				continue;
+			inet_ntop(AF_INET, &g->addrs[k], ip, sizeof(ip));
+			diag_err(diag, g->file, g->line,
+				 "local address %s of local_address_group '%s' is on no port's "
+				 "subnet in %s", ip, g->name, sc->file);
+			bad = 1;
 		}
 	}
 	return bad ? -EINVAL : 0;
@@ -143,6 +176,18 @@ lb_svc_build(const struct lb_svc_input *in)
 	svc->rs_all = rs;
 	svc->sched_rs_all = srs;
 
+	/* FULLNAT local addresses: every group's, in config order. */
+	for (i = 0; i < cfg->n_laddr_groups; i++) {
+		const struct lb_cfg_laddr_group *g = &cfg->laddr_groups[i];
+
+		for (j = 0; j < g->n_addrs && svc->n_laddr < LB_MAX_LADDR; j++) {
+			int p = lb_sysconf_port_for_ip(in->sc, g->addrs[j]);
+
+			svc->laddr_port[svc->n_laddr] = p < 0 ? 0 : (uint16_t)p;
+			svc->laddr_all[svc->n_laddr++] = g->addrs[j];
+		}
+	}
+
 	snprintf(name, sizeof(name), "lb_vs_%" PRIu64, in->gen);
 	hp.name = name;
 	hp.entries = RTE_MAX(cfg->n_vs * 2, 64u);
@@ -165,6 +210,18 @@ lb_svc_build(const struct lb_svc_input *in)
 		vs->port = key.port;
 		vs->proto = c->proto;
 		vs->kind = c->kind;
+		if (c->kind == LB_FWD_FNAT && c->laddr_group_idx >= 0) {
+			unsigned int g, first = 0;
+
+			for (g = 0; g < (unsigned int)c->laddr_group_idx; g++)
+				first += cfg->laddr_groups[g].n_addrs;
+			if (first < svc->n_laddr) {
+				vs->laddr_first = (uint16_t)first;
+				vs->n_laddr = (uint16_t)RTE_MIN(
+					cfg->laddr_groups[c->laddr_group_idx].n_addrs,
+					svc->n_laddr - first);
+			}
+		}
 		vs->persist_timeout = c->persistence_timeout;
 		/* Templates key on the whole client address until lb.conf gives a mask. */
 		vs->persist_mask = UINT32_MAX;
@@ -242,4 +299,15 @@ lb_svc_lookup(const struct lb_svc *svc, uint32_t vip, uint16_t port, uint8_t pro
 	if (rte_hash_lookup_data(svc->vs_hash, &key, &data) < 0)
 		return NULL;
 	return data;
+}
+
+int
+lb_svc_laddr_index(const struct lb_svc *svc, uint32_t ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < svc->n_laddr; i++)
+		if (svc->laddr_all[i] == ip)
+			return (int)i;
+	return -1;
 }

@@ -27,6 +27,7 @@
 #include "lb_sysconf.h"
 
 #define LB_MAX_VS 1024
+#define LB_MAX_LADDR 256	/**< FULLNAT local addresses, all groups together */
 
 struct rte_hash;
 
@@ -48,6 +49,8 @@ struct lb_svc_vs {
 	uint8_t proto;
 	bool active;		/**< VIP owned here (its instance is master) */
 	enum lb_fwd_kind kind;
+	uint16_t laddr_first;		/**< FNAT: its local addresses are */
+	uint16_t n_laddr;		/**<   laddr_all[laddr_first .. +n_laddr) */
 	uint32_t persist_timeout;	/**< seconds, 0 = none */
 	uint32_t persist_mask;		/**< persistence_granularity, network order */
 	bool sched_unknown_tcp;		/**< schedule non-SYN packets of unknown TCP flows */
@@ -65,6 +68,9 @@ struct lb_svc {
 	uint32_t n_rs;
 	struct lb_svc_rs *rs_all;		/**< every real server, by id */
 	struct lb_sched_rs *sched_rs_all;	/**< scheduler view, by id */
+	uint32_t laddr_all[LB_MAX_LADDR];	/**< FNAT local addresses, network order */
+	uint16_t laddr_port[LB_MAX_LADDR];	/**< lb port each one is on-link on */
+	uint32_t n_laddr;
 	const struct lb_svc_rs *rs_by_id[LB_MAX_RS];
 };
 
@@ -78,8 +84,10 @@ struct lb_svc_input {
 
 /**
  * Check that a config can be served with this dpdk.conf: every real server
- * is on-link on some port (DR), every vrrp_instance interface names a port,
- * and the limits (LB_MAX_VS, LB_MAX_RS) hold. Errors name lb.conf file:line.
+ * is on-link on some port (lbapp has no routing table, so in every mode),
+ * DR does not change ports, every FULLNAT local address is on-link on a
+ * port, every vrrp_instance interface names a port, and the limits
+ * (LB_MAX_VS, LB_MAX_RS, LB_MAX_LADDR) hold. Errors name lb.conf file:line.
  *
  * @param diag
  *   Stream for errors, NULL for stderr.
@@ -111,5 +119,15 @@ void lb_svc_free(struct lb_svc *svc);
  */
 const struct lb_svc_vs *lb_svc_lookup(const struct lb_svc *svc, uint32_t vip, uint16_t port,
 				      uint8_t proto);
+
+/**
+ * Find a FULLNAT local address. Safe on any lcore.
+ *
+ * @param ip
+ *   Network order.
+ * @return
+ *   Its index in svc->laddr_all, or -1.
+ */
+int lb_svc_laddr_index(const struct lb_svc *svc, uint32_t ip);
 
 #endif /* LB_SVC_H */

@@ -966,9 +966,7 @@ test_required(void **state)
 		"    lb_algo rr\n"
 		"}\n",
 		NAME ":1: error: vrrp_instance 'VI_1' has no interface\n"
-		NAME ":1: error: vrrp_instance 'VI_1' has no virtual_router_id\n"
-		NAME ":6: error: lb_kind not given; keepalived's default NAT is not supported "
-		"yet, add 'lb_kind DR'\n");
+		NAME ":1: error: vrrp_instance 'VI_1' has no virtual_router_id\n");
 }
 
 static void
@@ -1022,9 +1020,7 @@ test_unsupported(void **state)
 		"@lb1 vrrp_instance VI_5 {\n"
 		"}\n",
 		NAME ":9: error: scheduler 'lblc' is not supported by lbapp yet\n"
-		NAME ":10: error: lb_kind NAT is not supported by lbapp yet (only DR is)\n"
 		NAME ":13: error: unknown scheduler 'rrr'; did you mean 'rr'?\n"
-		NAME ":14: error: lvs_method TUN is not supported by lbapp yet (only DR is)\n"
 		NAME ":17: error: unknown scheduler 'fancy'\n"
 		NAME ":18: error: invalid lb_kind 'dr'; did you mean 'DR'?\n"
 		NAME ":20: error: virtual_server fwmark is not supported by lbapp yet\n"
