@@ -405,12 +405,12 @@ lb_vrrp_sm_start(struct lb_vrrp_sm *sm, uint64_t now, struct lb_vrrp_act *act)
 	sm->eff_priority = eff_prio(sm);
 	if (sm->fault) {
 		go_fault(sm, act);
-	} else if (sm->eff_priority == LB_VRRP_PRIO_OWNER) {
+	} else if (sm->eff_priority == LB_VRRP_PRIO_OWNER || sm->p.start_master) {
+		/* A better master, if any, answers our first advert (split-brain
+		 * path on its side) and we yield to it within one interval. */
 		go_master(sm, now, act);
 	} else {
-		set_state(sm, act, LB_VRRP_ST_BACKUP);
-		sm->deadline = now + (sm->p.start_master ?
-			sm->p.adv_int_ms + lb_vrrp_skew_ms(sm) : lb_vrrp_master_down_ms(sm));
+		go_backup(sm, now, act);
 	}
 	if (sm->p.preempt_delay_ms > 0)
 		sm->preempt_at = now + sm->p.preempt_delay_ms;

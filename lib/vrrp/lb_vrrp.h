@@ -116,7 +116,7 @@ struct lb_vrrp_params {
 	uint8_t version;		/**< 2 or 3 */
 	uint8_t vrid;			/**< 1-255 */
 	uint8_t priority;		/**< base priority, 1-255 (255 = address owner) */
-	bool start_master;		/**< state MASTER: claim mastership sooner */
+	bool start_master;		/**< state MASTER: claim mastership at start */
 	bool nopreempt;
 	uint32_t adv_int_ms;		/**< v2: whole seconds; v3: multiple of 10 ms */
 	uint32_t preempt_delay_ms;	/**< 0 = none */
@@ -226,9 +226,10 @@ uint32_t lb_vrrp_master_down_ms(const struct lb_vrrp_sm *sm);
 uint32_t lb_vrrp_skew_ms(const struct lb_vrrp_sm *sm);
 
 /**
- * Start the instance: an owner (priority 255) becomes master at once;
- * otherwise backup, waiting Master_Down_Interval (advert interval + skew
- * with start_master), or fault when a tracked object is already down.
+ * Start the instance: fault when a tracked object is already down; an owner
+ * (priority 255) or an instance configured "state MASTER" becomes master at
+ * once (advert, and it yields as soon as a better master answers); the
+ * others become backup and wait Master_Down_Interval.
  */
 void lb_vrrp_sm_start(struct lb_vrrp_sm *sm, uint64_t now, struct lb_vrrp_act *act);
 

@@ -380,8 +380,10 @@ test_owner_and_start_master(void **state)
 	sm_v2(&sm, 100);
 	sm.p.start_master = true;
 	lb_vrrp_sm_start(&sm, 0, &act);
-	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
-	assert_int_equal(sm.deadline, 1000 + 609);
+	assert_int_equal(sm.state, LB_VRRP_ST_MASTER);
+	assert_int_equal(act.flags, LB_VRRP_ACT_STATE | LB_VRRP_ACT_ADVERT);
+	assert_int_equal(act.adv_priority, 100);
+	assert_int_equal(sm.deadline, 1000);
 }
 
 static void
