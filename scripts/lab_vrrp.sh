@@ -60,6 +60,7 @@ CONF
 lab_vrrp_start_keepalived() {
 	local conf=$1
 	LAB_KA_LOG=$LAB_DIR/keepalived.log
+	rm -f "$LAB_DIR/ka.pid" "$LAB_DIR/ka_vrrp.pid" "$LAB_DIR/ka_chk.pid"
 	ip netns exec "$LAB_NS_DIR2" keepalived -P -n -l -D -f "$conf" \
 		-p "$LAB_DIR/ka.pid" -r "$LAB_DIR/ka_vrrp.pid" -c "$LAB_DIR/ka_chk.pid" \
 		>>"$LAB_KA_LOG" 2>&1 </dev/null &
@@ -97,7 +98,7 @@ lab_vrrp_wait_log() {
 
 # lab_vrrp_lines FILE: number of lines so far (for lab_vrrp_wait_log FROM_LINE).
 lab_vrrp_lines() {
-	wc -l <"$1" 2>/dev/null || echo 0
+	if [[ -r $1 ]]; then wc -l <"$1"; else echo 0; fi
 }
 
 # lab_vrrp_kill_dir2: the dir2 box dies: SIGKILL everything in it, link down.
