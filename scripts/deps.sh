@@ -13,6 +13,8 @@ LB_DEPS_PACKAGES=(
 	libcmocka-dev python3-scapy
 	# lab: real servers, client, namespaces, diagnostics
 	nginx-light curl iproute2 ethtool iputils-arping tcpdump procps psmisc
+	# VRRP interop peer and advert decoding (tests/e2e/vrrp_*.sh)
+	keepalived tshark
 )
 
 # lb_deps_missing: print the packages of LB_DEPS_PACKAGES not installed.

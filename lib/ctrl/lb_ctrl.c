@@ -13,12 +13,13 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "lb_ctrl.h"
+#include "lb_ctrl_int.h"
 #include "lb_fwd_modes.h"
 
 #define CTL_BURST 32
 #define IDLE_SLEEP_US 200
 #define MBUF_SIZE RTE_MBUF_DEFAULT_BUF_SIZE
+#define LB_CTRL_IPPROTO_VRRP 112
 
 static const char *const ctrl_cnt_names[LB_CTRL__MAX] = {
 #define LB_CTRL_NAME(n) [LB_CTRL_##n] = #n,
@@ -26,11 +27,10 @@ static const char *const ctrl_cnt_names[LB_CTRL__MAX] = {
 #undef LB_CTRL_NAME
 };
 
-static void
-ctl_log(struct lb_ctx *ctx, const char *fmt, ...) __rte_format_printf(2, 3);
+#define ctl_log lb_ctrl_log
 
-static void
-ctl_log(struct lb_ctx *ctx, const char *fmt, ...)
+void
+lb_ctrl_log(struct lb_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,8 +49,8 @@ ip_str(uint32_t ip, char *buf)
 }
 
 /* Queue a control-built frame for TX on an lb port through worker 0. */
-static void
-ctl_send(struct lb_ctx *ctx, struct rte_mbuf *m, uint16_t port)
+void
+lb_ctrl_send(struct lb_ctx *ctx, struct rte_mbuf *m, uint16_t port)
 {
 	m->port = port;
 	if (rte_ring_sp_enqueue(ctx->workers[0]->from_ctl, m) != 0) {
@@ -71,7 +71,7 @@ send_arp(struct lb_ctx *ctx, uint16_t port, uint16_t op, const struct rte_ether_
 		return;
 	}
 	ctx->cnt[what]++;
-	ctl_send(ctx, m, port);
+	lb_ctrl_send(ctx, m, port);
 }
 
 /* Copy resolved MACs into the workers' per-real-server table. */
@@ -160,6 +160,16 @@ lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 			arp_input(ctx, port, &arp);
 		goto out;
 	}
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	    rte_pktmbuf_data_len(m) >= sizeof(*eth) + sizeof(struct rte_ipv4_hdr)) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+
+		if (ip->next_proto_id == LB_CTRL_IPPROTO_VRRP ||
+		    ip->next_proto_id == IPPROTO_AH) {
+			lb_ctrl_vrrp_input(ctx, m, port);
+			goto out;
+		}
+	}
 	ctx->cnt[LB_CTRL_unhandled]++;
 out:
 	rte_pktmbuf_free(m);
@@ -175,47 +185,6 @@ probe_cb(const struct lb_neigh_entry *e, void *arg)
 	memset(&bcast, 0xff, sizeof(bcast));
 	send_arp(ctx, e->port, RTE_ARP_OP_REQUEST, &bcast, ctx->ports[e->port].addr, &zero,
 		 e->ip, LB_CTRL_arp_probe);
-}
-
-/* Gratuitous ARP for every VIP of every master instance. */
-static void
-send_garp(struct lb_ctx *ctx, unsigned int count)
-{
-	const struct lb_config *cfg = ctx->cfg;
-	static const struct rte_ether_addr zero;
-	struct rte_ether_addr bcast;
-	unsigned int i, j, k;
-
-	memset(&bcast, 0xff, sizeof(bcast));
-	for (i = 0; i < cfg->n_vrrp; i++) {
-		int port = lb_sysconf_port_by_name(&ctx->sc, cfg->vrrp[i].interface);
-
-		if (!ctx->vrrp_master[i] || port < 0)
-			continue;
-		for (j = 0; j < cfg->vrrp[i].n_vips; j++)
-			for (k = 0; k < count; k++)
-				send_arp(ctx, (uint16_t)port, RTE_ARP_OP_REQUEST, &bcast,
-					 cfg->vrrp[i].vips[j].addr.ip, &zero,
-					 cfg->vrrp[i].vips[j].addr.ip, LB_CTRL_garp);
-	}
-}
-
-static void
-garp_timer_cb(struct rte_timer *t, void *arg)
-{
-	struct lb_ctx *ctx = arg;
-	const struct lb_config *cfg = ctx->cfg;
-	uint32_t delay_ms = cfg->global.garp_master_delay_ms;
-	unsigned int repeat = cfg->global.garp_master_repeat;
-
-	if (cfg->n_vrrp > 0) {
-		delay_ms = cfg->vrrp[0].garp_master_delay_ms;
-		repeat = cfg->vrrp[0].garp_master_repeat;
-	}
-	send_garp(ctx, repeat);
-	if (--ctx->garp_rounds > 0 && delay_ms > 0)
-		rte_timer_reset(t, rte_get_timer_hz() * delay_ms / 1000, SINGLE,
-				rte_lcore_id(), garp_timer_cb, ctx);
 }
 
 static void
@@ -382,12 +351,10 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 			n_workers);
 		return -EINVAL;
 	}
+	/* No VIP is owned until VRRP makes an instance master. */
 	ctx->vrrp_master = calloc(RTE_MAX(cfg->n_vrrp, 1u), sizeof(bool));
 	if (ctx->vrrp_master == NULL)
 		return -ENOMEM;
-	/* VRRP proper comes later: an instance in state MASTER owns its VIPs. */
-	for (i = 0; i < cfg->n_vrrp; i++)
-		ctx->vrrp_master[i] = cfg->vrrp[i].state == LB_VRRP_MASTER;
 
 	ctx->n_ports = sc->n_ports;
 	ret = lb_port_resolve(ctx->ports, sc, diag);
@@ -432,6 +399,9 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 	ret = setup_neigh(ctx, diag);
 	if (ret != 0)
 		return ret;
+	ret = lb_ctrl_vrrp_init(ctx, diag);
+	if (ret != 0)
+		return ret;
 	ret = lb_ctrl_publish(ctx);
 	if (ret != 0) {
 		fprintf(diag, "error: cannot build the service table: %s\n", rte_strerror(-ret));
@@ -452,16 +422,11 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 		ctx->sh->port_mtu[i] = mtu;
 	}
 
-	rte_timer_init(&ctx->garp_timer);
 	rte_timer_init(&ctx->stats_timer);
-	ctx->garp_rounds = 2;	/* a burst now and one after garp_master_delay */
-	rte_timer_reset(&ctx->garp_timer, 0, SINGLE, rte_lcore_id(), garp_timer_cb, ctx);
 	if (ctx->stats_period > 0)
 		rte_timer_reset(&ctx->stats_timer, rte_get_timer_hz() * ctx->stats_period,
 				PERIODICAL, rte_lcore_id(), stats_timer_cb, ctx);
-	for (i = 0; i < cfg->n_vrrp; i++)
-		ctl_log(ctx, "vrrp_instance %s: %s (static until VRRP runs)", cfg->vrrp[i].name,
-			ctx->vrrp_master[i] ? "MASTER, VIPs owned" : "BACKUP");
+	lb_ctrl_vrrp_start(ctx);
 	return 0;
 }
 
@@ -479,6 +444,7 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 		total += n;
 	}
 	rte_timer_manage();
+	lb_ctrl_vrrp_poll(ctx);
 	lb_neigh_due(ctx->neigh, rte_rdtsc(), probe_cb, ctx);
 	rte_rcu_qsbr_dq_reclaim(ctx->dq, 8, NULL, NULL, NULL);
 	return total;
@@ -491,6 +457,7 @@ lb_ctrl_loop(struct lb_ctx *ctx)
 		if (lb_ctrl_poll(ctx) == 0)
 			usleep(IDLE_SLEEP_US);
 	}
+	lb_ctrl_vrrp_shutdown(ctx);
 	__atomic_store_n(&ctx->sh->quit, true, __ATOMIC_RELEASE);
 }
 
@@ -537,6 +504,7 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 	fprintf(out, "\n  ######## Control lcore %u ########\n", rte_lcore_id());
 	for (c = 0; c < LB_CTRL__MAX; c++)
 		fprintf(out, "  Ctl-%s: %" PRIu64 "\n", ctrl_cnt_names[c], ctx->cnt[c]);
+	lb_ctrl_vrrp_stats_print(ctx, out);
 	fflush(out);
 }
 
@@ -545,7 +513,6 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 {
 	unsigned int i;
 
-	rte_timer_stop_sync(&ctx->garp_timer);
 	rte_timer_stop_sync(&ctx->stats_timer);
 	lb_port_stop_all(ctx->ports, ctx->n_ports);
 	for (i = 0; i < ctx->n_workers; i++) {
@@ -569,6 +536,7 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 	}
 	lb_neigh_free(ctx->neigh);
 	rte_mempool_free(ctx->mp);
+	lb_ctrl_vrrp_fini(ctx);
 	free(ctx->vrrp_master);
 	lb_cfg_free(ctx->cfg);
 	lb_sysconf_free(&ctx->sc);

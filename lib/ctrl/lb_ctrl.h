@@ -6,7 +6,8 @@
  * @file
  * The control lcore: owns the application context, builds and publishes
  * service snapshots (RCU), answers and sends ARP, resolves real servers,
- * sends gratuitous ARP for the VIPs it owns, and prints statistics.
+ * runs VRRP (lb_ctrl_vrrp.c: which VIPs this node owns, gratuitous ARP),
+ * and prints statistics.
  *
  * Every function here runs on the EAL main lcore (the control lcore) and is
  * not multi-thread safe. The workers only see what lb_ctrl publishes
@@ -36,7 +37,10 @@
 	X(garp)			/* gratuitous ARP sent for VIPs */ \
 	X(neigh_update)		/* neighbour entries learnt or changed */ \
 	X(bad_arp)		/* malformed ARP */ \
-	X(unhandled)		/* not ARP: nothing on control takes it yet */ \
+	X(vrrp_rx)		/* VRRP (or AH) frames seen */ \
+	X(vrrp_tx)		/* VRRP adverts sent */ \
+	X(vrrp_split_brain)	/* master heard a lower-priority master */ \
+	X(unhandled)		/* nothing on control takes it */ \
 	X(tx_ring_full)		/* could not queue a frame for TX */ \
 	X(nombuf)		/* mempool empty when building a frame */
 
@@ -46,6 +50,8 @@ enum lb_ctrl_cnt {
 #undef LB_CTRL_ENUM
 	LB_CTRL__MAX,
 };
+
+struct lb_ctrl_vrrp;
 
 /** The application context. One per process. */
 struct lb_ctx {
@@ -63,11 +69,10 @@ struct lb_ctx {
 	unsigned int n_workers;
 	struct rte_rcu_qsbr_dq *dq;
 	struct lb_neigh *neigh;
-	bool *vrrp_master;			/**< [cfg->n_vrrp] */
+	bool *vrrp_master;			/**< [cfg->n_vrrp], set by VRRP */
+	struct lb_ctrl_vrrp *vrrp;		/**< VRRP instances (lb_ctrl_vrrp.c) */
 	uint64_t svc_gen;
 
-	struct rte_timer garp_timer;
-	unsigned int garp_rounds;		/**< bursts still to send */
 	struct rte_timer stats_timer;
 	uint64_t cnt[LB_CTRL__MAX];
 };
@@ -114,7 +119,9 @@ void lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m);
 unsigned int lb_ctrl_poll(struct lb_ctx *ctx);
 
 /**
- * Run the control loop until *ctx->force_quit, then tell the workers to stop.
+ * Run the control loop until *ctx->force_quit; then release VRRP mastership
+ * (priority-0 adverts, sent through worker 0 while it still runs) and tell
+ * the workers to stop.
  */
 void lb_ctrl_loop(struct lb_ctx *ctx);
 

@@ -106,7 +106,8 @@ def run_lbapp(lbapp, tmp, name, lbconf, frames):
     counters = {}
     for k, v in re.findall(r"([A-Za-z][A-Za-z0-9_-]*): (\d+)", text.split("Datapath statistics")[-1]):
         counters[k] = int(v)
-    out = [f for f in rdpcap(os.path.join(d, "tx.pcap")) if IP in f]
+    # VRRP adverts (IP protocol 112, multicast) are the control lcore's, not forwarded traffic.
+    out = [f for f in rdpcap(os.path.join(d, "tx.pcap")) if IP in f and f[IP].proto != 112]
     return out, counters
 
 

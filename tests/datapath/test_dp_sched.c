@@ -152,8 +152,12 @@ send1(struct rte_mbuf *m)
 		const struct rte_ether_hdr *eth =
 			rte_pktmbuf_mtod(out[i], const struct rte_ether_hdr *);
 
-		/* Control frames (gratuitous ARP) are broadcast; forwarded ones are not. */
-		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+		/*
+		 * Control frames (gratuitous ARP, VRRP adverts) are broadcast or
+		 * multicast; forwarded ones are unicast to a real server.
+		 */
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+		    !rte_is_multicast_ether_addr(&eth->dst_addr)) {
 			assert_int_equal(r, -1);
 			assert_int_equal(eth->dst_addr.addr_bytes[0], 0x02);
 			r = eth->dst_addr.addr_bytes[5] - 0x21;
