@@ -12,7 +12,7 @@ LB_DEPS_PACKAGES=(
 	# tests
 	libcmocka-dev python3-scapy
 	# lab: real servers, client, namespaces, diagnostics
-	nginx-light curl iproute2 ethtool iputils-arping tcpdump procps psmisc
+	nginx-light curl iproute2 ethtool iputils-arping iputils-ping tcpdump procps psmisc
 )
 
 # lb_deps_missing: print the packages of LB_DEPS_PACKAGES not installed.

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <rte_arp.h>
+#include <rte_ip.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -18,6 +19,7 @@
 #define CTL_BURST 32
 #define IDLE_SLEEP_US 200
 #define MBUF_SIZE RTE_MBUF_DEFAULT_BUF_SIZE
+#define IPPROTO_VRRP 112	/* taken by the VRRP code on control */
 
 static const char *const ctrl_cnt_names[LB_CTRL__MAX] = {
 #define LB_CTRL_NAME(n) [LB_CTRL_##n] = #n,
@@ -133,6 +135,45 @@ arp_input(struct lb_ctx *ctx, uint16_t port, const struct lb_arp *arp)
 			 LB_CTRL_arp_reply);
 }
 
+/*
+ * For the host stack: IPv4 to the port's own address, except VRRP (the
+ * VRRP code on control takes protocol 112). The workers only pass control
+ * what no virtual service takes, so this covers replies to the host's own
+ * connections, ICMP, and new connections to the director's address.
+ */
+static bool
+host_bound(const struct lb_ctx *ctx, uint16_t port, const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip;
+
+	if (!ctx->hostif[port].on ||
+	    rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + sizeof(*ip) ||
+	    rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type !=
+	    RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+				     sizeof(struct rte_ether_hdr));
+	return ip->dst_addr == ctx->ports[port].addr && ip->next_proto_id != IPPROTO_VRRP;
+}
+
+/* Frames the kernel sent on a host interface go out on its NIC port. */
+static unsigned int
+hostif_poll(struct lb_ctx *ctx)
+{
+	struct rte_mbuf *pkts[CTL_BURST];
+	unsigned int p, i, n, total = 0;
+
+	for (p = 0; p < ctx->n_ports; p++) {
+		if (!ctx->hostif[p].on)
+			continue;
+		n = lb_hostif_from_host(&ctx->hostif[p], pkts, CTL_BURST);
+		for (i = 0; i < n; i++)
+			ctl_send(ctx, pkts[i], (uint16_t)p);
+		total += n;
+	}
+	return total;
+}
+
 void
 lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 {
@@ -147,11 +188,22 @@ lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 	}
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		if (lb_arp_parse(m, &arp) != 0)
+		if (lb_arp_parse(m, &arp) != 0) {
 			ctx->cnt[LB_CTRL_bad_arp]++;
-		else
-			arp_input(ctx, port, &arp);
+			goto out;
+		}
+		arp_input(ctx, port, &arp);
+		/* Replies to the host's own ARP requests: the kernel learns from them. */
+		if (arp.op == RTE_ARP_OP_REPLY && arp.tip == ctx->ports[port].addr &&
+		    ctx->hostif[port].on) {
+			lb_hostif_to_host(&ctx->hostif[port], m);
+			return;
+		}
 		goto out;
+	}
+	if (host_bound(ctx, port, m)) {
+		lb_hostif_to_host(&ctx->hostif[port], m);
+		return;
 	}
 	ctx->cnt[LB_CTRL_unhandled]++;
 out:
@@ -424,6 +476,17 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 		ctx->sh->port_mac[i] = ctx->ports[i].mac;
 		ctx->sh->port_id[i] = ctx->ports[i].port_id;
 	}
+	for (i = 0; i < ctx->n_ports; i++) {
+		if (sc->ports[i].host_if[0] == '\0')
+			continue;
+		ret = lb_hostif_open(&ctx->hostif[i], i, sc->ports[i].host_if,
+				     &ctx->ports[i].mac, ctx->ports[i].addr,
+				     ctx->ports[i].prefixlen, ctx->mp, diag);
+		if (ret != 0)
+			return ret;
+		ctl_log(ctx, "host interface %s: address of port %s, MAC of its NIC",
+			sc->ports[i].host_if, ctx->ports[i].name);
+	}
 
 	rte_timer_init(&ctx->garp_timer);
 	rte_timer_init(&ctx->stats_timer);
@@ -451,6 +514,7 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 			lb_ctrl_input(ctx, pkts[j]);
 		total += n;
 	}
+	total += hostif_poll(ctx);
 	rte_timer_manage();
 	lb_neigh_due(ctx->neigh, rte_rdtsc(), probe_cb, ctx);
 	rte_rcu_qsbr_dq_reclaim(ctx->dq, 8, NULL, NULL, NULL);
@@ -501,6 +565,13 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 	fprintf(out, "\n  ######## Control lcore %u ########\n", rte_lcore_id());
 	for (c = 0; c < LB_CTRL__MAX; c++)
 		fprintf(out, "  Ctl-%s: %" PRIu64 "\n", ctrl_cnt_names[c], ctx->cnt[c]);
+	for (c = 0; c < LB_HOSTIF__MAX; c++) {
+		uint64_t v = 0;
+
+		for (i = 0; i < ctx->n_ports; i++)
+			v += ctx->hostif[i].cnt[c];
+		fprintf(out, "  Host-%s: %" PRIu64 "\n", lb_hostif_cnt_name(c), v);
+	}
 	fflush(out);
 }
 
@@ -511,6 +582,8 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 
 	rte_timer_stop_sync(&ctx->garp_timer);
 	rte_timer_stop_sync(&ctx->stats_timer);
+	for (i = 0; i < LB_MAX_PORTS; i++)
+		lb_hostif_close(&ctx->hostif[i]);
 	lb_port_stop_all(ctx->ports, ctx->n_ports);
 	for (i = 0; i < ctx->n_workers; i++) {
 		struct lb_worker *w = ctx->workers[i];

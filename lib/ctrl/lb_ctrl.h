@@ -26,6 +26,7 @@
 #include "lb_port.h"
 #include "lb_fwd.h"
 #include "lb_neigh.h"
+#include "lb_hostif.h"
 
 /** Control-lcore counters ("Ctl-<name>" in stats). */
 #define LB_CTRL_CNT_LIST(X) \
@@ -36,7 +37,7 @@
 	X(garp)			/* gratuitous ARP sent for VIPs */ \
 	X(neigh_update)		/* neighbour entries learnt or changed */ \
 	X(bad_arp)		/* malformed ARP */ \
-	X(unhandled)		/* not ARP: nothing on control takes it yet */ \
+	X(unhandled)		/* not ARP, not for the host: nothing takes it yet */ \
 	X(tx_ring_full)		/* could not queue a frame for TX */ \
 	X(nombuf)		/* mempool empty when building a frame */
 
@@ -63,6 +64,7 @@ struct lb_ctx {
 	unsigned int n_workers;
 	struct rte_rcu_qsbr_dq *dq;
 	struct lb_neigh *neigh;
+	struct lb_hostif hostif[LB_MAX_PORTS];	/**< exception path, per port */
 	bool *vrrp_master;			/**< [cfg->n_vrrp] */
 	uint64_t svc_gen;
 
