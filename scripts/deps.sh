@@ -8,7 +8,7 @@
 LB_DEPS_PACKAGES=(
 	# build
 	gcc pkg-config meson ninja-build
-	libdpdk-dev dpdk-dev libconfig-dev libpcap-dev libnuma-dev
+	libdpdk-dev dpdk-dev libconfig-dev libpcap-dev libnuma-dev libssl-dev
 	# tests
 	libcmocka-dev python3-scapy
 	# lab: real servers, client, namespaces, diagnostics

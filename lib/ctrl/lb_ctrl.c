@@ -287,7 +287,7 @@ lb_ctrl_publish(struct lb_ctx *ctx)
 {
 	struct lb_svc_input in = {
 		.cfg = ctx->cfg, .sc = &ctx->sc, .vrrp_master = ctx->vrrp_master,
-		.gen = ++ctx->svc_gen,
+		.rs_health = ctx->rs_health, .gen = ++ctx->svc_gen,
 	};
 	struct lb_svc *svc, *old;
 
@@ -501,6 +501,77 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 	return 0;
 }
 
+static uint32_t
+cfg_rs_weight(const struct lb_config *cfg, unsigned int id, const struct lb_cfg_rs **out)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vs; i++) {
+		if (id < cfg->vs[i].n_rs) {
+			*out = &cfg->vs[i].rs[id];
+			return cfg->vs[i].rs[id].weight;
+		}
+		id -= cfg->vs[i].n_rs;
+	}
+	*out = NULL;
+	return 0;
+}
+
+/* A real server changed state: new health, republished on this poll. */
+static void
+check_cb(void *arg, unsigned int id, bool up)
+{
+	struct lb_ctx *ctx = arg;
+	const struct lb_cfg_rs *cr;
+	uint32_t w = cfg_rs_weight(ctx->cfg, id, &cr);
+	char a[INET_ADDRSTRLEN];
+	bool inhibit = ctx->rs_inhibit[id];
+
+	ctx->rs_health[id].alive = up || inhibit;
+	ctx->rs_health[id].weight = up ? w : 0;
+	ctx->health_dirty = true;
+	ctl_log(ctx, "real_server %s:%u is %s%s", cr != NULL ? ip_str(cr->addr.ip, a) : "?",
+		cr != NULL ? cr->port : 0, up ? "UP" : "DOWN",
+		up ? "" : inhibit ? " (inhibit_on_failure: weight 0)" : " (removed)");
+}
+
+int
+lb_ctrl_checks_start(struct lb_ctx *ctx, const struct lb_check_rs_params *rs,
+		     const bool *inhibit, unsigned int n_rs)
+{
+	const struct lb_cfg_rs *cr;
+	unsigned int i, total = 0;
+
+	for (i = 0; i < ctx->cfg->n_vs; i++)
+		total += ctx->cfg->vs[i].n_rs;
+	if (n_rs != total || ctx->check != NULL)
+		return -EINVAL;
+	ctx->rs_health = calloc(RTE_MAX(n_rs, 1u), sizeof(*ctx->rs_health));
+	ctx->rs_inhibit = calloc(RTE_MAX(n_rs, 1u), sizeof(*ctx->rs_inhibit));
+	if (ctx->rs_health == NULL || ctx->rs_inhibit == NULL)
+		goto nomem;
+	for (i = 0; i < n_rs; i++) {
+		ctx->rs_inhibit[i] = inhibit != NULL && inhibit[i];
+		ctx->rs_health[i].weight = cfg_rs_weight(ctx->cfg, i, &cr);
+		ctx->rs_health[i].alive = true;
+	}
+	ctx->check = lb_check_create(rs, n_rs, check_cb, ctx,
+				     rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
+	if (ctx->check == NULL)
+		goto nomem;
+	/* alpha: those servers start down. */
+	for (i = 0; i < n_rs; i++)
+		if (!lb_check_rs_up(ctx->check, i))
+			check_cb(ctx, i, false);
+	return lb_ctrl_publish(ctx);
+nomem:
+	free(ctx->rs_health);
+	free(ctx->rs_inhibit);
+	ctx->rs_health = NULL;
+	ctx->rs_inhibit = NULL;
+	return -ENOMEM;
+}
+
 unsigned int
 lb_ctrl_poll(struct lb_ctx *ctx)
 {
@@ -515,6 +586,11 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 		total += n;
 	}
 	total += hostif_poll(ctx);
+	if (ctx->check != NULL) {
+		lb_check_poll(ctx->check, rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
+		if (ctx->health_dirty && lb_ctrl_publish(ctx) == 0)
+			ctx->health_dirty = false;
+	}
 	rte_timer_manage();
 	lb_neigh_due(ctx->neigh, rte_rdtsc(), probe_cb, ctx);
 	rte_rcu_qsbr_dq_reclaim(ctx->dq, 8, NULL, NULL, NULL);
@@ -582,6 +658,9 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 
 	rte_timer_stop_sync(&ctx->garp_timer);
 	rte_timer_stop_sync(&ctx->stats_timer);
+	lb_check_free(ctx->check);
+	free(ctx->rs_health);
+	free(ctx->rs_inhibit);
 	for (i = 0; i < LB_MAX_PORTS; i++)
 		lb_hostif_close(&ctx->hostif[i]);
 	lb_port_stop_all(ctx->ports, ctx->n_ports);

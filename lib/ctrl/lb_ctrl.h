@@ -27,6 +27,7 @@
 #include "lb_fwd.h"
 #include "lb_neigh.h"
 #include "lb_hostif.h"
+#include "lb_check.h"
 
 /** Control-lcore counters ("Ctl-<name>" in stats). */
 #define LB_CTRL_CNT_LIST(X) \
@@ -65,6 +66,10 @@ struct lb_ctx {
 	struct rte_rcu_qsbr_dq *dq;
 	struct lb_neigh *neigh;
 	struct lb_hostif hostif[LB_MAX_PORTS];	/**< exception path, per port */
+	struct lb_check *check;			/**< health checks, NULL when none */
+	struct lb_svc_rs_health *rs_health;	/**< [real-server id], with check */
+	bool *rs_inhibit;			/**< [id]: inhibit_on_failure */
+	bool health_dirty;			/**< republish on the next poll */
 	bool *vrrp_master;			/**< [cfg->n_vrrp] */
 	uint64_t svc_gen;
 
@@ -114,6 +119,23 @@ void lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m);
  *   Frames handled.
  */
 unsigned int lb_ctrl_poll(struct lb_ctx *ctx);
+
+/**
+ * Start health checks (lib/check) for the real servers of the config. The
+ * engine is polled from lb_ctrl_poll(); a state change republishes the
+ * service snapshot (RCU, no pause): a failed server is removed, or with
+ * inhibit_on_failure kept at weight 0 (see struct lb_svc_rs_health).
+ *
+ * @param rs
+ *   [n_rs], indexed by real-server id (config order over all virtual
+ *   servers); n_checks = 0 leaves a server unchecked.
+ * @param inhibit
+ *   [n_rs] inhibit_on_failure per server, or NULL for none.
+ * @return
+ *   0, -EINVAL when n_rs does not match the config, -ENOMEM.
+ */
+int lb_ctrl_checks_start(struct lb_ctx *ctx, const struct lb_check_rs_params *rs,
+			 const bool *inhibit, unsigned int n_rs);
 
 /**
  * Run the control loop until *ctx->force_quit, then tell the workers to stop.
