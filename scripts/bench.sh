@@ -4,18 +4,23 @@
 # dropped (net_pcap drops TX when no tx_pcap is given), so both programs are measured on one forwarding core without a NIC.
 # Prints a Markdown table row set with Rx-pps for each and the ratio.
 #
-# Usage: scripts/bench.sh [--flows N] [--seconds S] [--build DIR]
+# --host-if also creates the port's host interface (net_tap "lbb<pid>", polled by the control
+# lcore) to show that the exception path costs the datapath nothing when no host traffic flows.
+#
+# Usage: scripts/bench.sh [--flows N] [--seconds S] [--build DIR] [--host-if]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FLOWS=4096
 SECS=10
 BUILD=build
+HOST_IF=false
 while [ $# -gt 0 ]; do
     case $1 in
         --flows) FLOWS=$2; shift 2 ;;
         --seconds) SECS=$2; shift 2 ;;
         --build) BUILD=$2; shift 2 ;;
-        *) echo "usage: $0 [--flows N] [--seconds S] [--build DIR]" >&2; exit 2 ;;
+        --host-if) HOST_IF="\"lbb$$\""; shift ;;
+        *) echo "usage: $0 [--flows N] [--seconds S] [--build DIR] [--host-if]" >&2; exit 2 ;;
     esac
 done
 command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd missing (apt-get install dpdk-dev)" >&2; exit 1; }
@@ -52,7 +57,7 @@ virtual_server 198.18.0.100 80 {
 }
 CONF
 cat > "$tmp/dpdk.conf" <<CONF
-ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; } );
+ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; host_if = $HOST_IF; } );
 neighbors = (
     { ip = "198.18.0.21"; mac = "02:00:00:00:00:21"; port = "eth0"; },
     { ip = "198.18.0.22"; mac = "02:00:00:00:00:22"; port = "eth0"; }
@@ -72,6 +77,7 @@ drops=$(awk '/^  Drop-/ && $2 > 0 {print}' "$tmp/lbapp.log" | tail -5)
 ratio=$(awk -v a="$lb" -v b="$tp" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }')
 echo "| input | dpdk-testpmd io Rx-pps | lbapp DR Rx-pps | lbapp / testpmd |"
 echo "| --- | --- | --- | --- |"
-echo "| $FLOWS TCP flows, $total pkts, 64 B | $tp | $lb | $ratio |"
+hi=; [ "$HOST_IF" = false ] || hi=", host_if on"
+echo "| $FLOWS TCP flows, $total pkts, 64 B$hi | $tp | $lb | $ratio |"
 [ -z "$drops" ] || { echo "lbapp drops seen:"; echo "$drops"; }
 [ "$tp" -gt 0 ] && [ "$lb" -gt 0 ]

@@ -8,11 +8,11 @@
 LB_DEPS_PACKAGES=(
 	# build
 	gcc pkg-config meson ninja-build
-	libdpdk-dev dpdk-dev libconfig-dev libpcap-dev libnuma-dev
+	libdpdk-dev dpdk-dev libconfig-dev libpcap-dev libnuma-dev libssl-dev
 	# tests
 	libcmocka-dev python3-scapy
 	# lab: real servers, client, namespaces, diagnostics
-	nginx-light curl iproute2 ethtool iputils-arping tcpdump procps psmisc
+	nginx-light curl iproute2 ethtool iputils-arping iputils-ping tcpdump procps psmisc
 	# VRRP interop peer and advert decoding (tests/e2e/vrrp_*.sh)
 	keepalived tshark
 )

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <rte_arp.h>
+#include <rte_ip.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -140,6 +141,45 @@ arp_input(struct lb_ctx *ctx, uint16_t port, const struct lb_arp *arp)
 			 LB_CTRL_arp_reply);
 }
 
+/*
+ * For the host stack: IPv4 to the port's own address, except VRRP (the
+ * VRRP code on control takes protocol 112). The workers only pass control
+ * what no virtual service takes, so this covers replies to the host's own
+ * connections, ICMP, and new connections to the director's address.
+ */
+static bool
+host_bound(const struct lb_ctx *ctx, uint16_t port, const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip;
+
+	if (!ctx->hostif[port].on ||
+	    rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + sizeof(*ip) ||
+	    rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type !=
+	    RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+				     sizeof(struct rte_ether_hdr));
+	return ip->dst_addr == ctx->ports[port].addr && ip->next_proto_id != LB_CTRL_IPPROTO_VRRP;
+}
+
+/* Frames the kernel sent on a host interface go out on its NIC port. */
+static unsigned int
+hostif_poll(struct lb_ctx *ctx)
+{
+	struct rte_mbuf *pkts[CTL_BURST];
+	unsigned int p, i, n, total = 0;
+
+	for (p = 0; p < ctx->n_ports; p++) {
+		if (!ctx->hostif[p].on)
+			continue;
+		n = lb_hostif_from_host(&ctx->hostif[p], pkts, CTL_BURST);
+		for (i = 0; i < n; i++)
+			lb_ctrl_send(ctx, pkts[i], (uint16_t)p);
+		total += n;
+	}
+	return total;
+}
+
 void
 lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 {
@@ -154,10 +194,17 @@ lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 	}
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		if (lb_arp_parse(m, &arp) != 0)
+		if (lb_arp_parse(m, &arp) != 0) {
 			ctx->cnt[LB_CTRL_bad_arp]++;
-		else
-			arp_input(ctx, port, &arp);
+			goto out;
+		}
+		arp_input(ctx, port, &arp);
+		/* Replies to the host's own ARP requests: the kernel learns from them. */
+		if (arp.op == RTE_ARP_OP_REPLY && arp.tip == ctx->ports[port].addr &&
+		    ctx->hostif[port].on) {
+			lb_hostif_to_host(&ctx->hostif[port], m);
+			return;
+		}
 		goto out;
 	}
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
@@ -169,6 +216,10 @@ lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m)
 			lb_ctrl_vrrp_input(ctx, m, port);
 			goto out;
 		}
+	}
+	if (host_bound(ctx, port, m)) {
+		lb_hostif_to_host(&ctx->hostif[port], m);
+		return;
 	}
 	ctx->cnt[LB_CTRL_unhandled]++;
 out:
@@ -211,7 +262,7 @@ lb_ctrl_publish(struct lb_ctx *ctx)
 {
 	struct lb_svc_input in = {
 		.cfg = ctx->cfg, .sc = &ctx->sc, .vrrp_master = ctx->vrrp_master,
-		.gen = ++ctx->svc_gen,
+		.rs_health = ctx->rs_health, .gen = ++ctx->svc_gen,
 	};
 	struct lb_svc *svc, *old;
 
@@ -421,6 +472,17 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 			mtu = RTE_ETHER_MTU;
 		ctx->sh->port_mtu[i] = mtu;
 	}
+	for (i = 0; i < ctx->n_ports; i++) {
+		if (sc->ports[i].host_if[0] == '\0')
+			continue;
+		ret = lb_hostif_open(&ctx->hostif[i], i, sc->ports[i].host_if,
+				     &ctx->ports[i].mac, ctx->ports[i].addr,
+				     ctx->ports[i].prefixlen, ctx->mp, diag);
+		if (ret != 0)
+			return ret;
+		ctl_log(ctx, "host interface %s: address of port %s, MAC of its NIC",
+			sc->ports[i].host_if, ctx->ports[i].name);
+	}
 
 	rte_timer_init(&ctx->stats_timer);
 	if (ctx->stats_period > 0)
@@ -428,6 +490,77 @@ lb_ctrl_init(struct lb_ctx *ctx, struct lb_config *cfg, const struct lb_sysconf 
 				PERIODICAL, rte_lcore_id(), stats_timer_cb, ctx);
 	lb_ctrl_vrrp_start(ctx);
 	return 0;
+}
+
+static uint32_t
+cfg_rs_weight(const struct lb_config *cfg, unsigned int id, const struct lb_cfg_rs **out)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vs; i++) {
+		if (id < cfg->vs[i].n_rs) {
+			*out = &cfg->vs[i].rs[id];
+			return cfg->vs[i].rs[id].weight;
+		}
+		id -= cfg->vs[i].n_rs;
+	}
+	*out = NULL;
+	return 0;
+}
+
+/* A real server changed state: new health, republished on this poll. */
+static void
+check_cb(void *arg, unsigned int id, bool up)
+{
+	struct lb_ctx *ctx = arg;
+	const struct lb_cfg_rs *cr;
+	uint32_t w = cfg_rs_weight(ctx->cfg, id, &cr);
+	char a[INET_ADDRSTRLEN];
+	bool inhibit = ctx->rs_inhibit[id];
+
+	ctx->rs_health[id].alive = up || inhibit;
+	ctx->rs_health[id].weight = up ? w : 0;
+	ctx->health_dirty = true;
+	ctl_log(ctx, "real_server %s:%u is %s%s", cr != NULL ? ip_str(cr->addr.ip, a) : "?",
+		cr != NULL ? cr->port : 0, up ? "UP" : "DOWN",
+		up ? "" : inhibit ? " (inhibit_on_failure: weight 0)" : " (removed)");
+}
+
+int
+lb_ctrl_checks_start(struct lb_ctx *ctx, const struct lb_check_rs_params *rs,
+		     const bool *inhibit, unsigned int n_rs)
+{
+	const struct lb_cfg_rs *cr;
+	unsigned int i, total = 0;
+
+	for (i = 0; i < ctx->cfg->n_vs; i++)
+		total += ctx->cfg->vs[i].n_rs;
+	if (n_rs != total || ctx->check != NULL)
+		return -EINVAL;
+	ctx->rs_health = calloc(RTE_MAX(n_rs, 1u), sizeof(*ctx->rs_health));
+	ctx->rs_inhibit = calloc(RTE_MAX(n_rs, 1u), sizeof(*ctx->rs_inhibit));
+	if (ctx->rs_health == NULL || ctx->rs_inhibit == NULL)
+		goto nomem;
+	for (i = 0; i < n_rs; i++) {
+		ctx->rs_inhibit[i] = inhibit != NULL && inhibit[i];
+		ctx->rs_health[i].weight = cfg_rs_weight(ctx->cfg, i, &cr);
+		ctx->rs_health[i].alive = true;
+	}
+	ctx->check = lb_check_create(rs, n_rs, check_cb, ctx,
+				     rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
+	if (ctx->check == NULL)
+		goto nomem;
+	/* alpha: those servers start down. */
+	for (i = 0; i < n_rs; i++)
+		if (!lb_check_rs_up(ctx->check, i))
+			check_cb(ctx, i, false);
+	return lb_ctrl_publish(ctx);
+nomem:
+	free(ctx->rs_health);
+	free(ctx->rs_inhibit);
+	ctx->rs_health = NULL;
+	ctx->rs_inhibit = NULL;
+	return -ENOMEM;
 }
 
 unsigned int
@@ -442,6 +575,12 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 		for (j = 0; j < n; j++)
 			lb_ctrl_input(ctx, pkts[j]);
 		total += n;
+	}
+	total += hostif_poll(ctx);
+	if (ctx->check != NULL) {
+		lb_check_poll(ctx->check, rte_get_timer_cycles() * 1000 / rte_get_timer_hz());
+		if (ctx->health_dirty && lb_ctrl_publish(ctx) == 0)
+			ctx->health_dirty = false;
 	}
 	rte_timer_manage();
 	lb_ctrl_vrrp_poll(ctx);
@@ -504,6 +643,13 @@ lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out)
 	fprintf(out, "\n  ######## Control lcore %u ########\n", rte_lcore_id());
 	for (c = 0; c < LB_CTRL__MAX; c++)
 		fprintf(out, "  Ctl-%s: %" PRIu64 "\n", ctrl_cnt_names[c], ctx->cnt[c]);
+	for (c = 0; c < LB_HOSTIF__MAX; c++) {
+		uint64_t v = 0;
+
+		for (i = 0; i < ctx->n_ports; i++)
+			v += ctx->hostif[i].cnt[c];
+		fprintf(out, "  Host-%s: %" PRIu64 "\n", lb_hostif_cnt_name(c), v);
+	}
 	lb_ctrl_vrrp_stats_print(ctx, out);
 	fflush(out);
 }
@@ -514,6 +660,11 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 	unsigned int i;
 
 	rte_timer_stop_sync(&ctx->stats_timer);
+	lb_check_free(ctx->check);
+	free(ctx->rs_health);
+	free(ctx->rs_inhibit);
+	for (i = 0; i < LB_MAX_PORTS; i++)
+		lb_hostif_close(&ctx->hostif[i]);
 	lb_port_stop_all(ctx->ports, ctx->n_ports);
 	for (i = 0; i < ctx->n_workers; i++) {
 		struct lb_worker *w = ctx->workers[i];

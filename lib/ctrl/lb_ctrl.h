@@ -27,6 +27,8 @@
 #include "lb_port.h"
 #include "lb_fwd.h"
 #include "lb_neigh.h"
+#include "lb_hostif.h"
+#include "lb_check.h"
 
 /** Control-lcore counters ("Ctl-<name>" in stats). */
 #define LB_CTRL_CNT_LIST(X) \
@@ -40,7 +42,7 @@
 	X(vrrp_rx)		/* VRRP (or AH) frames seen */ \
 	X(vrrp_tx)		/* VRRP adverts sent */ \
 	X(vrrp_split_brain)	/* master heard a lower-priority master */ \
-	X(unhandled)		/* nothing on control takes it */ \
+	X(unhandled)		/* not ARP, VRRP or for the host: nothing takes it */ \
 	X(tx_ring_full)		/* could not queue a frame for TX */ \
 	X(nombuf)		/* mempool empty when building a frame */
 
@@ -71,6 +73,11 @@ struct lb_ctx {
 	struct lb_neigh *neigh;
 	bool *vrrp_master;			/**< [cfg->n_vrrp], set by VRRP */
 	struct lb_ctrl_vrrp *vrrp;		/**< VRRP instances (lb_ctrl_vrrp.c) */
+	struct lb_hostif hostif[LB_MAX_PORTS];	/**< exception path, per port */
+	struct lb_check *check;			/**< health checks, NULL when none */
+	struct lb_svc_rs_health *rs_health;	/**< [real-server id], with check */
+	bool *rs_inhibit;			/**< [id]: inhibit_on_failure */
+	bool health_dirty;			/**< republish on the next poll */
 	uint64_t svc_gen;
 
 	struct rte_timer stats_timer;
@@ -117,6 +124,23 @@ void lb_ctrl_input(struct lb_ctx *ctx, struct rte_mbuf *m);
  *   Frames handled.
  */
 unsigned int lb_ctrl_poll(struct lb_ctx *ctx);
+
+/**
+ * Start health checks (lib/check) for the real servers of the config. The
+ * engine is polled from lb_ctrl_poll(); a state change republishes the
+ * service snapshot (RCU, no pause): a failed server is removed, or with
+ * inhibit_on_failure kept at weight 0 (see struct lb_svc_rs_health).
+ *
+ * @param rs
+ *   [n_rs], indexed by real-server id (config order over all virtual
+ *   servers); n_checks = 0 leaves a server unchecked.
+ * @param inhibit
+ *   [n_rs] inhibit_on_failure per server, or NULL for none.
+ * @return
+ *   0, -EINVAL when n_rs does not match the config, -ENOMEM.
+ */
+int lb_ctrl_checks_start(struct lb_ctx *ctx, const struct lb_check_rs_params *rs,
+			 const bool *inhibit, unsigned int n_rs);
 
 /**
  * Run the control loop until *ctx->force_quit; then release VRRP mastership

@@ -235,18 +235,22 @@ lb_svc_build(const struct lb_svc_input *in)
 		for (j = 0; j < c->n_rs; j++, id++) {
 			const struct lb_cfg_rs *cr = &c->rs[j];
 			int p = lb_sysconf_port_for_ip(in->sc, cr->addr.ip);
+			const struct lb_svc_rs_health *h =
+				in->rs_health != NULL ? &in->rs_health[id] : NULL;
+			uint32_t w = h == NULL ? cr->weight : h->alive ? h->weight : 0;
 
 			rs[id].id = id;
 			rs[id].ip = cr->addr.ip;
 			rs[id].port = rte_cpu_to_be_16(cr->port != 0 ? cr->port : c->port);
 			rs[id].out_port = p < 0 ? 0 : (uint16_t)p;
-			rs[id].weight = cr->weight;
+			rs[id].weight = w;
 			rs[id].vs_id = i;
 			srs[id].id = id;
-			srs[id].weight = cr->weight;
+			srs[id].weight = w;
 			srs[id].addr = rs[id].ip;
 			srs[id].port = rs[id].port;
-			svc->rs_by_id[id] = &rs[id];
+			/* Removed: out of rs_by_id, so its flows drop (rs_gone). */
+			svc->rs_by_id[id] = h == NULL || h->alive ? &rs[id] : NULL;
 		}
 		vs->grp.algo = c->sched;
 		vs->grp.rs = &srs[id - c->n_rs];

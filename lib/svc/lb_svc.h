@@ -74,11 +74,26 @@ struct lb_svc {
 	const struct lb_svc_rs *rs_by_id[LB_MAX_RS];
 };
 
+/**
+ * Health of one real server, as the checkers (lib/check, through lb_ctrl)
+ * see it. A failed server is either removed (alive = false: never scheduled,
+ * rs_by_id[id] = NULL, so packets of its established flows are dropped and
+ * counted as Drop-rs_gone until the flows expire, like IPVS with
+ * expire_nodest_conn = 0) or, with inhibit_on_failure, kept with weight 0
+ * (alive = true, weight = 0: established flows continue, no new ones).
+ */
+struct lb_svc_rs_health {
+	bool alive;		/**< in the service */
+	uint32_t weight;	/**< weight while alive (misc_dynamic, inhibit: 0) */
+};
+
 /** Runtime inputs of a snapshot besides the config. */
 struct lb_svc_input {
 	const struct lb_config *cfg;
 	const struct lb_sysconf *sc;
 	const bool *vrrp_master;	/**< [cfg->n_vrrp]: instance is master */
+	/** [real-server id], or NULL: every server alive with its config weight. */
+	const struct lb_svc_rs_health *rs_health;
 	uint64_t gen;
 };
 

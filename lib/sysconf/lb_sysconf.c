@@ -80,7 +80,7 @@ static const char *const top_keys[] = {
 	"conn_table_size", "ctl_ring_size", "arp_refresh", "timeouts", "eal_args",
 	"unknown_tcp", NULL,
 };
-static const char *const port_keys[] = { "name", "dev", "address", NULL };
+static const char *const port_keys[] = { "name", "dev", "address", "host_if", NULL };
 static const char *const neigh_keys[] = { "ip", "mac", "port", NULL };
 static const char *const unknown_tcp_names[] = {
 	[LB_UNKNOWN_TCP_MH_ONLY] = "mh-only",
@@ -751,10 +751,43 @@ parse_port_addr(struct sc_ctx *ctx, const config_setting_t *s, struct lb_sysconf
 	p->prefixlen = len;
 }
 
+/* host_if = "NAME" | true | false: the port's kernel interface (net_tap). */
+static void
+parse_port_host_if(struct sc_ctx *ctx, const config_setting_t *s, struct lb_sysconf_port *p,
+		   bool *dflt)
+{
+	int type = config_setting_type(s);
+	const char *v, *c;
+
+	*dflt = false;
+	if (type == CONFIG_TYPE_BOOL) {
+		*dflt = config_setting_get_bool(s) != 0;
+		p->host_if[0] = '\0';
+		return;
+	}
+	v = get_string(ctx, s, "host_if");
+	if (v == NULL)
+		return;
+	if (v[0] == '\0' || strlen(v) >= sizeof(p->host_if) || strcmp(v, ".") == 0 ||
+	    strcmp(v, "..") == 0) {
+		sc_error(ctx, s, "host_if '%s' is not a valid interface name (1..%zu characters; "
+			"host_if = false disables it)", v, sizeof(p->host_if) - 1);
+		return;
+	}
+	for (c = v; *c != '\0'; c++) {
+		if (!name_char_ok(*c) || *c == ':') {
+			sc_error(ctx, s, "host_if '%s' may only hold letters, digits and _ - .", v);
+			return;
+		}
+	}
+	strcpy(p->host_if, v);
+}
+
 static void
 parse_port(struct sc_ctx *ctx, const config_setting_t *g, struct lb_sysconf_port *p)
 {
 	bool seen_name = false, seen_dev = false, seen_addr = false;
+	bool host_if_dflt = true;
 	int i, n = config_setting_length(g);
 
 	p->line = config_setting_source_line(g);
@@ -771,8 +804,21 @@ parse_port(struct sc_ctx *ctx, const config_setting_t *g, struct lb_sysconf_port
 		} else if (strcmp(key, "address") == 0) {
 			seen_addr = true;
 			parse_port_addr(ctx, s, p);
+		} else if (strcmp(key, "host_if") == 0) {
+			parse_port_host_if(ctx, s, p, &host_if_dflt);
 		} else {
 			unknown_key(ctx, s, "in a port", port_keys);
+		}
+	}
+	if (host_if_dflt && p->name[0] != '\0') {
+		if (strlen(p->name) + 3 >= sizeof(p->host_if) || strchr(p->name, ':') != NULL)
+			sc_error(ctx, g, "port '%s': the default host interface name 'lb-%s' is not "
+				"a valid interface name; set host_if = \"NAME\"; (at most %zu "
+				"characters) or host_if = false;", p->name, p->name,
+				sizeof(p->host_if) - 1);
+		else {
+			memcpy(p->host_if, "lb-", 3);
+			memcpy(p->host_if + 3, p->name, strlen(p->name) + 1);
 		}
 	}
 	if (!seen_name)
@@ -811,6 +857,18 @@ check_port_dups(struct sc_ctx *ctx, const config_setting_t *list)
 				sc_error_line(ctx, file, p->line,
 					"duplicate port dev '%s' (first at line %u)",
 					p->dev, q->line);
+				break;
+			}
+		}
+		for (j = 0; j < i; j++) {
+			const struct lb_sysconf_port *q = &sc->ports[j];
+
+			/* Same port name: already reported, and the default follows it. */
+			if (p->host_if[0] != '\0' && strcmp(p->host_if, q->host_if) == 0 &&
+			    strcmp(p->name, q->name) != 0) {
+				sc_error_line(ctx, file, p->line,
+					"duplicate host_if '%s' (first at line %u)",
+					p->host_if, q->line);
 				break;
 			}
 		}

@@ -22,6 +22,7 @@
 #define LB_SYSCONF_NAME_MAX 32
 #define LB_SYSCONF_DEV_MAX 128
 #define LB_SYSCONF_EAL_MAX 32
+#define LB_SYSCONF_IFNAME_MAX 16	/**< kernel IFNAMSIZ, with the NUL */
 
 /** One entry of ports = ( ... ). */
 struct lb_sysconf_port {
@@ -31,6 +32,12 @@ struct lb_sysconf_port {
 	uint8_t prefixlen;		/**< from "a.b.c.d/len" (required) */
 	unsigned int line;		/**< line of this entry in dpdk.conf */
 	unsigned int dev_line;		/**< line of its dev = "..." */
+	/**
+	 * Kernel-visible host interface (DPDK net_tap) of this port, carrying
+	 * its address: host_if = "NAME" renames it, host_if = false disables
+	 * it (empty string here). Default "lb-<name>".
+	 */
+	char host_if[LB_SYSCONF_IFNAME_MAX];
 };
 
 /**

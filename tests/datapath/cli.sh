@@ -40,7 +40,7 @@ virtual_server 198.18.0.100 80 {
 }
 CONF
 cat > "$tmp/dpdk.conf" <<'CONF'
-ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; } );
+ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; host_if = false; } );
 mbufs = 2047;
 mbuf_cache = 32;
 conn_table_size = 1024;

@@ -39,7 +39,7 @@ virtual_server 198.18.0.100 80 {
 }
 CONF
 cat > "$tmp/dpdk.conf" <<'CONF'
-ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; } );
+ports = ( { name = "eth0"; dev = "net_pcap0"; address = "198.18.0.2/24"; host_if = false; } );
 neighbors = (
     { ip = "198.18.0.21"; mac = "02:00:00:00:00:21"; port = "eth0"; },
     { ip = "198.18.0.22"; mac = "02:00:00:00:00:22"; port = "eth0"; }

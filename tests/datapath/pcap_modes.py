@@ -54,7 +54,7 @@ def lb_conf(kind, extra_vs="", rs_port=8080, top=""):
                rs.replace(" %d {" % rs_port, " 5353 {")))
 
 
-DPDK_CONF = """ports = ( { name = "eth0"; dev = "net_pcap0"; address = "%s/24"; } );
+DPDK_CONF = """ports = ( { name = "eth0"; dev = "net_pcap0"; address = "%s/24"; host_if = false; } );
 neighbors = (
     { ip = "%s"; mac = "%s"; port = "eth0"; },
     { ip = "%s"; mac = "%s"; port = "eth0"; }

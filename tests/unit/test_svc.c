@@ -125,6 +125,28 @@ test_build_and_lookup(void **state)
 	assert_false(svc->vs[0].active);
 	assert_true(svc->vs[1].active);
 	lb_svc_free(svc);
+
+	/* Health from the checkers: .21 removed, .22 alive at weight 5, .23 inhibited. */
+	{
+		struct lb_svc_rs_health h[3] = {
+			{ .alive = false, .weight = 2 }, { .alive = true, .weight = 5 },
+			{ .alive = true, .weight = 0 },
+		};
+
+		in.rs_health = h;
+		in.gen = 9;
+		svc = lb_svc_build(&in);
+		assert_non_null(svc);
+		assert_null(svc->rs_by_id[0]);
+		assert_int_equal(svc->vs[0].rs[0].weight, 0);
+		assert_int_equal(svc->vs[0].grp.rs[0].weight, 0);
+		assert_int_equal(svc->rs_all[0].ip, ip4("198.18.0.21"));	/* MAC sync */
+		assert_int_equal(svc->vs[0].rs[1].weight, 5);
+		assert_int_equal(svc->vs[0].grp.rs[1].weight, 5);
+		assert_non_null(svc->rs_by_id[2]);
+		assert_int_equal(svc->rs_by_id[2]->weight, 0);
+		lb_svc_free(svc);
+	}
 	lb_cfg_free(cfg);
 	lb_sysconf_free(&sc);
 }

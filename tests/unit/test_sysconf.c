@@ -864,6 +864,50 @@ test_unknown_tcp(void **state)
 	assert_string_equal(lb_sysconf_unknown_tcp_name((enum lb_unknown_tcp)7), "?");
 }
 
+/* host_if: default lb-<name>, rename, disable, bad names, duplicates. */
+static void
+test_host_if(void **state)
+{
+	struct load *l;
+
+	(void)state;
+	l = load_text(PORT0);
+	assert_int_equal(l->rc, 0);
+	assert_string_equal(l->sc.ports[0].host_if, "lb-eth0");
+	load_done(l);
+
+	l = load_text("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+		      "  host_if = \"tapx0\"; } );\n");
+	assert_int_equal(l->rc, 0);
+	assert_string_equal(l->sc.ports[0].host_if, "tapx0");
+	load_done(l);
+
+	l = load_text("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+		      "  host_if = false; } );\n");
+	assert_int_equal(l->rc, 0);
+	assert_string_equal(l->sc.ports[0].host_if, "");
+	load_done(l);
+
+	l = load_text("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+		      "  host_if = true; } );\n");
+	assert_int_equal(l->rc, 0);
+	assert_string_equal(l->sc.ports[0].host_if, "lb-eth0");
+	load_done(l);
+
+	expect_one_error("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+			 "  host_if = \"a-very-long-name0\"; } );\n", 2, "not a valid interface name");
+	expect_one_error("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+			 "  host_if = \"a/b\"; } );\n", 2, "may only hold");
+	expect_one_error("ports = ( { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\";\n"
+			 "  host_if = 3; } );\n", 2, "must be a string");
+	expect_one_error("ports = ( { name = \"port-number-12\"; dev = \"d0\";\n"
+			 "  address = \"198.18.0.2/24\"; } );\n", 1, "default host interface name");
+	expect_one_error("ports = (\n"
+			 " { name = \"eth0\"; dev = \"d0\"; address = \"198.18.0.2/24\"; },\n"
+			 " { name = \"eth1\"; dev = \"d1\"; address = \"198.18.1.2/24\";\n"
+			 "   host_if = \"lb-eth0\"; }\n);\n", 3, "duplicate host_if 'lb-eth0'");
+}
+
 int
 main(void)
 {
@@ -881,6 +925,7 @@ main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_neighbors),
+		cmocka_unit_test(test_host_if),
 		cmocka_unit_test(test_eal_args),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_include),
