@@ -954,6 +954,68 @@ test_required(void **state)
 		NAME ":1: error: vrrp_instance 'VI_1' has no virtual_router_id\n");
 }
 
+/* lb_kind NAT (keepalived's default), TUN, FNAT and local_address_group. */
+static void
+test_modes(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"local_address_group lag1 {\n"
+		"    198.18.1.1\n"
+		"    198.18.1.10-12\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name lag1\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind TUN\n"
+		"}\n"
+		"virtual_server 198.18.0.100 82 {\n"
+		"    lb_algo rr\n"
+		"}\n", "");
+	assert_int_equal(cfg->n_laddr_groups, 1);
+	assert_string_equal(cfg->laddr_groups[0].name, "lag1");
+	assert_int_equal(cfg->laddr_groups[0].n_addrs, 4);
+	assert_int_equal(cfg->laddr_groups[0].addrs[0], ip("198.18.1.1"));
+	assert_int_equal(cfg->laddr_groups[0].addrs[3], ip("198.18.1.12"));
+	assert_int_equal(cfg->vs[0].kind, LB_FWD_FNAT);
+	assert_int_equal(cfg->vs[0].laddr_group, 0);
+	assert_int_equal(cfg->vs[1].kind, LB_FWD_TUN);
+	assert_int_equal(cfg->vs[2].kind, LB_FWD_NAT);
+	assert_int_equal(cfg->vs[2].laddr_group, -1);
+	assert_string_equal(lb_cfg_kind_name(LB_FWD_FNAT), "FNAT");
+	lb_cfg_free(cfg);
+
+	expect_fail(VI1
+		"local_address_group lag1 {\n"
+		"    198.18.1.9-3\n"
+		"    198.18.1.1 198.18.1.1\n"
+		"}\n"
+		"local_address_group empty {\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name nope\n"
+		"}\n"
+		"virtual_server 198.18.0.100 82 {\n"
+		"    lb_kind FULLNATT\n"
+		"}\n",
+		NAME ":9: error: invalid local address range '198.18.1.9-3': want A.B.C.D-E with "
+		"D <= E <= 255\n"
+		NAME ":10: error: local address 198.18.1.1 given twice in local_address_group "
+		"'lag1'\n"
+		NAME ":12: error: local_address_group 'empty' has no address\n"
+		NAME ":22: error: invalid lb_kind 'FULLNATT': must be DR, NAT, TUN or FNAT\n"
+		NAME ":14: error: lb_kind FNAT needs laddr_group_name (a local_address_group)\n"
+		NAME ":17: error: laddr_group_name 'nope': no local_address_group of that name\n");
+}
+
 static void
 test_unsupported(void **state)
 {
@@ -1149,6 +1211,7 @@ main(void)
 		cmocka_unit_test(test_values_count),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_names),
