@@ -112,8 +112,6 @@ static const char *const pending[] = {
 	" vrrp_script",
 	" vrrp_sync_group",
 	" virtual_server_group",
-	" local_address_group",
-	"virtual_server persistence_granularity",
 	"virtual_server ha_suspend",
 	"virtual_server ops",
 	"virtual_server virtualhost",

@@ -1226,8 +1226,16 @@ laddr_expand(struct sem *s, struct lb_cfg_laddr_group *g)
 			for (k = 0; k < g->n_addrs; k++)
 				if (g->addrs[k] == htonl(h))
 					break;
-			if (k == g->n_addrs)
+			if (k == g->n_addrs) {
 				g->addrs[g->n_addrs++] = htonl(h);
+			} else {
+				struct in_addr ia = { .s_addr = htonl(h) };
+				char ipb[INET_ADDRSTRLEN];
+
+				lb_cfg_error(s->d, g->file, g->entries[i].line,
+					"local address %s given twice in local_address_group '%s'",
+					inet_ntop(AF_INET, &ia, ipb, sizeof(ipb)), g->name);
+			}
 			if (h == b)
 				break;
 		}

@@ -143,7 +143,10 @@ nat_new_flow(struct lb_worker *w, const struct lb_svc_vs *vs, const struct lb_sv
 	if (r == NULL || r->state != LB_CONN_REPLY) {
 		r = lb_conn_insert(w->conn, &rk, h, w->now, rs->id, vs->id, LB_CONN_REPLY,
 				   c->expire - w->now);
-		if (r == NULL) {
+		if (r == NULL || r == c) {
+			/* Full, or the only victim was the flow itself (then c is r). */
+			if (r != NULL)
+				r->expire = w->now;
 			*arg = LB_CNT_conn_full;
 			return LB_MODE_DROP;
 		}

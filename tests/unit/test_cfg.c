@@ -736,13 +736,11 @@ test_not_implemented(void **state)
 		NAME ":12: warning: 'track_script' is not implemented by lbapp yet; ignored\n"
 		NAME ":16: warning: virtual_ipaddress option 'brd' is not implemented by lbapp "
 		"yet; ignored\n"
-		NAME ":21: warning: 'persistence_granularity' is not implemented by lbapp yet; "
-		"ignored\n"
 		NAME ":24: warning: 'inhibit_on_failure' is not implemented by lbapp yet; "
 		"ignored\n"
 		NAME ":25: warning: 'HTTP_GET' is not implemented by lbapp yet; ignored\n"
 		NAME ":33: warning: 'notify_down' is not implemented by lbapp yet; ignored\n");
-	assert_int_equal(cfg->n_warnings, 9);
+	assert_int_equal(cfg->n_warnings, 8);
 	assert_int_equal(cfg->vs[0].n_rs, 1);
 	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
 	assert_int_equal(cfg->vrrp[0].n_vips, 1);
@@ -969,6 +967,69 @@ test_required(void **state)
 		NAME ":1: error: vrrp_instance 'VI_1' has no virtual_router_id\n");
 }
 
+/* lb_kind NAT (keepalived's default), TUN, FNAT and local_address_group. */
+static void
+test_modes(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok(VI1
+		"local_address_group lag1 {\n"
+		"    198.18.1.1\n"
+		"    198.18.1.10-12\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name lag1\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind TUN\n"
+		"}\n"
+		"virtual_server 198.18.0.100 82 {\n"
+		"    lb_algo rr\n"
+		"}\n", "");
+	assert_int_equal(cfg->n_laddr_groups, 1);
+	assert_string_equal(cfg->laddr_groups[0].name, "lag1");
+	assert_int_equal(cfg->laddr_groups[0].n_addrs, 4);
+	assert_int_equal(cfg->laddr_groups[0].addrs[0], ip("198.18.1.1"));
+	assert_int_equal(cfg->laddr_groups[0].addrs[3], ip("198.18.1.12"));
+	assert_int_equal(cfg->vs[0].kind, LB_FWD_FNAT);
+	assert_int_equal(cfg->vs[0].laddr_group_idx, 0);
+	assert_int_equal(cfg->vs[1].kind, LB_FWD_TUN);
+	assert_int_equal(cfg->vs[2].kind, LB_FWD_NAT);
+	assert_int_equal(cfg->vs[2].laddr_group_idx, -1);
+	assert_string_equal(lb_cfg_kind_name(LB_FWD_FNAT), "FNAT");
+	lb_cfg_free(cfg);
+
+	expect_fail(VI1
+		"local_address_group lag1 {\n"
+		"    198.18.1.9-3\n"
+		"    198.18.1.1-2\n"
+		"    198.18.1.1\n"
+		"}\n"
+		"local_address_group empty {\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name nope\n"
+		"}\n"
+		"virtual_server 198.18.0.100 82 {\n"
+		"    lb_kind FULLNATT\n"
+		"}\n",
+		NAME ":9: error: invalid local_address_group entry '198.18.1.9-3': expected IP or "
+		"IP-LAST\n"
+		NAME ":13: error: local_address_group 'empty' is empty\n"
+		NAME ":15: error: lb_kind FNAT needs laddr_group_name (a local_address_group)\n"
+		NAME ":23: error: invalid lb_kind 'FULLNATT': must be DR, NAT, TUN or FNAT\n"
+		NAME ":11: error: local address 198.18.1.1 given twice in local_address_group "
+		"'lag1'\n"
+		NAME ":18: error: laddr_group_name 'nope' names no local_address_group\n");
+}
+
 static void
 test_unsupported(void **state)
 {
@@ -1164,6 +1225,7 @@ main(void)
 		cmocka_unit_test(test_values_count),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_names),

@@ -246,6 +246,64 @@ test_check_errors(void **state)
 	lb_sysconf_free(&sc);
 }
 
+/* FULLNAT: local addresses must be on-link and in one group; the snapshot lists them. */
+static void
+test_fnat_laddrs(void **state)
+{
+	static const char text[] =
+		"local_address_group a {\n"
+		"    198.18.0.50-51\n"
+		"}\n"
+		"local_address_group b {\n"
+		"    198.18.0.51\n"
+		"    198.19.0.1\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name b\n"
+		"    real_server 198.18.0.21 8080 {\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name a\n"
+		"    real_server 198.18.0.21 8080 {\n"
+		"    }\n"
+		"}\n";
+	struct lb_config *cfg = lb_cfg_parse_string(text, "f.conf", NULL);
+	struct lb_svc_input in = { .gen = 1 };
+	struct lb_sysconf sc;
+	struct lb_svc *svc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	assert_int_equal(lb_svc_check(cfg, &sc, f), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(buf, "f.conf:4: error: local address 198.18.0.51 is also in "
+				    "local_address_group 'a'"));
+	assert_non_null(strstr(buf, "f.conf:4: error: local address 198.19.0.1 of "
+				    "local_address_group 'b' is on no port's subnet"));
+	free(buf);
+	in.cfg = cfg;
+	in.sc = &sc;
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_int_equal(svc->n_laddr, 4);
+	assert_int_equal(svc->vs[0].laddr_first, 2);
+	assert_int_equal(svc->vs[0].n_laddr, 2);
+	assert_int_equal(svc->vs[1].laddr_first, 0);
+	assert_int_equal(svc->vs[1].n_laddr, 2);
+	assert_int_equal(lb_svc_laddr_index(svc, ip4("198.18.0.51")), 1);
+	assert_int_equal(lb_svc_laddr_index(svc, ip4("198.18.0.52")), -1);
+	lb_svc_free(svc);
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -253,6 +311,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_build_and_lookup),
 		cmocka_unit_test(test_sched_tables_and_policy),
 		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_fnat_laddrs),
 	};
 	int ret;
 
