@@ -55,15 +55,16 @@ $extra
 CONF
 }
 
-# lab_vrrp_start_keepalived CONF: keepalived (VRRP only) in dir2, logging to
-# $LAB_DIR/keepalived.log (appended).
+# lab_vrrp_start_keepalived CONF [NS [TAG]]: keepalived (VRRP only) in NS
+# (default dir2), logging to $LAB_DIR/keepalived[TAG].log (appended). Sets
+# LAB_KA_PID and LAB_KA_LOG.
 lab_vrrp_start_keepalived() {
-	local conf=$1
-	LAB_KA_LOG=$LAB_DIR/keepalived.log
-	rm -f "$LAB_DIR/ka.pid" "$LAB_DIR/ka_vrrp.pid" "$LAB_DIR/ka_chk.pid"
-	ip netns exec "$LAB_NS_DIR2" keepalived -P -n -l -D -f "$conf" \
-		-p "$LAB_DIR/ka.pid" -r "$LAB_DIR/ka_vrrp.pid" -c "$LAB_DIR/ka_chk.pid" \
-		>>"$LAB_KA_LOG" 2>&1 </dev/null &
+	local conf=$1 ns=${2:-$LAB_NS_DIR2} tag=${3:-}
+	LAB_KA_LOG=$LAB_DIR/keepalived$tag.log
+	rm -f "$LAB_DIR/ka$tag.pid" "$LAB_DIR/ka_vrrp$tag.pid" "$LAB_DIR/ka_chk$tag.pid"
+	ip netns exec "$ns" keepalived -P -n -l -D -f "$conf" \
+		-p "$LAB_DIR/ka$tag.pid" -r "$LAB_DIR/ka_vrrp$tag.pid" \
+		-c "$LAB_DIR/ka_chk$tag.pid" >>"$LAB_KA_LOG" 2>&1 </dev/null &
 	LAB_KA_PID=$!
 }
 

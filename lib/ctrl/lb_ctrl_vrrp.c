@@ -195,8 +195,10 @@ notify_state(struct lb_ctx *ctx, struct vi *v, enum lb_vrrp_state_id st, bool st
 	run_script(ctx, v, v->notify, extra, 4);
 }
 
+/* from: source of the advert that caused act (network order), 0 for timers etc. */
 static void
-apply(struct lb_ctx *ctx, struct vi *v, const struct lb_vrrp_act *act, uint64_t now)
+apply(struct lb_ctx *ctx, struct vi *v, const struct lb_vrrp_act *act, uint64_t now,
+      uint32_t from)
 {
 	char a[INET_ADDRSTRLEN];
 	bool master;
@@ -206,7 +208,7 @@ apply(struct lb_ctx *ctx, struct vi *v, const struct lb_vrrp_act *act, uint64_t 
 		ctx->cnt[LB_CTRL_vrrp_split_brain]++;
 		lb_ctrl_log(ctx, "vrrp_instance %s: split brain: MASTER heard another master %s "
 			    "with lower priority, advertising at once", v->cfg->name,
-			    ipstr(v->sm.master_ip, a));
+			    ipstr(from, a));
 	}
 	if (act->flags & LB_VRRP_ACT_ADVERT)
 		send_advert(ctx, v, act->adv_priority);
@@ -353,7 +355,7 @@ lb_ctrl_vrrp_start(struct lb_ctx *ctx)
 			lb_vrrp_sm_set_fault(&v->sm, now, true, &act);
 		}
 		lb_vrrp_sm_start(&v->sm, now, &act);
-		apply(ctx, v, &act, now);
+		apply(ctx, v, &act, now, 0);
 	}
 	vr->link_at = now + LINK_POLL_MS;
 }
@@ -438,7 +440,7 @@ lb_ctrl_vrrp_input(struct lb_ctx *ctx, const struct rte_mbuf *m, uint16_t port)
 	}
 	now = lb_ctrl_now_ms(ctx);
 	lb_vrrp_sm_rx(&v->sm, now, &adv, ip->src_addr, &act);
-	apply(ctx, v, &act, now);
+	apply(ctx, v, &act, now, ip->src_addr);
 }
 
 void
@@ -463,12 +465,12 @@ lb_ctrl_vrrp_poll(struct lb_ctx *ctx)
 				lb_ctrl_log(ctx, "vrrp_instance %s: %s link is %s", v->cfg->name,
 					    ctx->ports[v->port].name, down ? "down" : "up");
 				lb_vrrp_sm_set_fault(&v->sm, now, down, &act);
-				apply(ctx, v, &act, now);
+				apply(ctx, v, &act, now, 0);
 			}
 		}
 		if (now >= v->sm.deadline) {
 			lb_vrrp_sm_timer(&v->sm, now, &act);
-			apply(ctx, v, &act, now);
+			apply(ctx, v, &act, now, 0);
 		}
 		if (now >= v->garp_at) {
 			v->garp_at = UINT64_MAX;
@@ -495,7 +497,7 @@ lb_ctrl_vrrp_shutdown(struct lb_ctx *ctx)
 		bool was_master = v->sm.state == LB_VRRP_ST_MASTER;
 
 		lb_vrrp_sm_stop(&v->sm, now, &act);
-		apply(ctx, v, &act, now);
+		apply(ctx, v, &act, now, 0);
 		if (was_master)
 			lb_ctrl_log(ctx, "vrrp_instance %s: sent priority 0", v->cfg->name);
 		if (act.flags & LB_VRRP_ACT_STATE)
