@@ -678,19 +678,10 @@ lb_cfg_sem_walk(struct sem *s, const struct kw_table *tb, const struct lb_cfg_st
 	int rc = 0;
 
 	for (st = list; st != NULL && rc == 0; st = st->next) {
-		if (strcmp(st->kw, "include") == 0) {
-			lb_cfg_error(s->d, st->file, st->line,
-				"'include' is not supported by lbapp yet");
-			continue;
-		}
 		if (st->kw[0] == '$') {
 			lb_cfg_error(s->d, st->file, st->line,
-				"parameters ('%s') are not supported by lbapp yet", st->kw);
-			continue;
-		}
-		if (st->kw[0] == '@') {
-			lb_cfg_error(s->d, st->file, st->line,
-				"conditional lines ('%s') are not supported by lbapp yet", st->kw);
+				"'%s' is not a defined parameter (define it first with $NAME=value)",
+				st->kw);
 			continue;
 		}
 		def = find_kw(tb, st->kw);
@@ -760,9 +751,11 @@ lb_cfg_free(struct lb_config *cfg)
 }
 
 static struct lb_config *
-cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
+cfg_parse(const char *text, size_t len, const char *name, const struct lb_cfg_opts *opts,
+		FILE *diag)
 {
 	struct lb_cfg_diag d = { .out = diag != NULL ? diag : stderr };
+	struct lb_cfg_pp_out pp = { .text = NULL };
 	struct lb_cfg_stmt *tree = NULL;
 	struct sem s = { .d = &d };
 	struct lb_config *cfg;
@@ -782,7 +775,11 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 	lb_cfg_global_defaults(&cfg->global);
 	s.cfg = cfg;
 
-	rc = lb_cfg_lex(&d, cfg->files[0], text, len, &tree, &structure_ok);
+	rc = lb_cfg_pp(&d, cfg, opts, text, len, &pp);
+	if (rc < 0)
+		goto fail;
+	rc = lb_cfg_lex(&d, cfg->files[0], pp.text, pp.len, pp.map, pp.n_map, &tree,
+		&structure_ok);
 	if (rc < 0)
 		goto fail;
 	/* With broken braces the tree means something else: stop there. */
@@ -795,6 +792,10 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 	}
 	lb_cfg_stmt_free(tree);
 	tree = NULL;
+	free(pp.text);
+	pp.text = NULL;
+	free(pp.map);
+	pp.map = NULL;
 	free(s.vrrp_flags);
 	s.vrrp_flags = NULL;
 	free(s.rs_flags);
@@ -808,6 +809,8 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 	return cfg;
 fail:
 	fflush(d.out);
+	free(pp.text);
+	free(pp.map);
 	free(s.vrrp_flags);
 	free(s.rs_flags);
 	lb_cfg_stmt_free(tree);
@@ -817,17 +820,24 @@ fail:
 }
 
 struct lb_config *
-lb_cfg_parse_string(const char *text, const char *name, FILE *diag)
+lb_cfg_parse_string_opts(const char *text, const char *name, const struct lb_cfg_opts *opts,
+		FILE *diag)
 {
 	if (text == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
-	return cfg_parse(text, strlen(text), name, diag);
+	return cfg_parse(text, strlen(text), name, opts, diag);
 }
 
 struct lb_config *
-lb_cfg_load(const char *path, FILE *diag)
+lb_cfg_parse_string(const char *text, const char *name, FILE *diag)
+{
+	return lb_cfg_parse_string_opts(text, name, NULL, diag);
+}
+
+struct lb_config *
+lb_cfg_load_opts(const char *path, const struct lb_cfg_opts *opts, FILE *diag)
 {
 	struct lb_config *cfg = NULL;
 	size_t len = 0, cap = 0, n;
@@ -866,13 +876,19 @@ lb_cfg_load(const char *path, FILE *diag)
 			break;
 		}
 	}
-	cfg = cfg_parse(buf, len, path, diag);
+	cfg = cfg_parse(buf, len, path, opts, diag);
 	err = cfg == NULL ? errno : 0;
 out:
 	fclose(f);
 	free(buf);
 	errno = err;
 	return cfg;
+}
+
+struct lb_config *
+lb_cfg_load(const char *path, FILE *diag)
+{
+	return lb_cfg_load_opts(path, NULL, diag);
 }
 
 const struct lb_cfg_vrrp *

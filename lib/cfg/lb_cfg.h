@@ -454,6 +454,44 @@ struct lb_config {
 	void *priv;			/**< internal: strings owned by the config */
 };
 
+/** Options for loading a config. */
+struct lb_cfg_opts {
+	const char *config_id;	/**< for "@ID" lines (-i); NULL: the short hostname */
+	bool no_include;	/**< refuse "include" (fuzzing, untrusted text) */
+};
+
+/**
+ * Parse and validate an lb.conf file, with options.
+ *
+ * @param path
+ *   File to read; include paths are relative to its directory.
+ * @param opts
+ *   Options, or NULL for the defaults.
+ * @param diag
+ *   As for lb_cfg_load().
+ * @return
+ *   As for lb_cfg_load().
+ */
+struct lb_config *lb_cfg_load_opts(const char *path, const struct lb_cfg_opts *opts,
+		FILE *diag);
+
+/**
+ * Parse and validate lb.conf text held in memory, with options.
+ *
+ * @param text
+ *   NUL-terminated configuration text.
+ * @param name
+ *   File name used in diagnostics; includes are relative to its directory.
+ * @param opts
+ *   Options, or NULL for the defaults.
+ * @param diag
+ *   As for lb_cfg_load().
+ * @return
+ *   As for lb_cfg_load().
+ */
+struct lb_config *lb_cfg_parse_string_opts(const char *text, const char *name,
+		const struct lb_cfg_opts *opts, FILE *diag);
+
 /**
  * Parse and validate an lb.conf file.
  *
