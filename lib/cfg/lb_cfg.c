@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "lb_cfg.h"
 #include "lb_cfg_int.h"
@@ -725,6 +726,102 @@ lb_cfg_sem_block(struct sem *s, const struct kw_table *tb, const struct lb_cfg_s
 	return rc;
 }
 
+/* ---- enable_script_security (keepalived -t exits 6 on a violation) ---- */
+
+/* A root script whose file or a directory above it a non-root user can write. */
+static void
+check_script(struct sem *s, const char *file, unsigned int line, const char *kw,
+		const struct lb_cfg_cmd *c)
+{
+	const struct lb_cfg_global *g = &s->cfg->global;
+	const char *user = c->user[0] != '\0' ? c->user : g->script_user;
+	char path[1024], *slash;
+	struct stat sb;
+	size_t n;
+
+	if (c->cmd == NULL || (user[0] != '\0' && strcmp(user, "root") != 0))
+		return;
+	n = strcspn(c->cmd, " \t");
+	if (c->cmd[0] != '/' || n >= sizeof(path)) {
+		lb_cfg_warn(s->d, file, line, "%s: script '%.*s' is not an absolute path, "
+			"which enable_script_security forbids", kw, (int)n, c->cmd);
+		s->cfg->script_security_violation = true;
+		return;
+	}
+	memcpy(path, c->cmd, n);
+	path[n] = '\0';
+	while (path[0] != '\0') {
+		if (stat(path, &sb) != 0) {
+			lb_cfg_warn(s->d, file, line, "%s: cannot check %s: %s", kw, path,
+				strerror(errno));
+			s->cfg->script_security_violation = true;
+			return;
+		}
+		if (sb.st_uid != 0 || (sb.st_mode & S_IWOTH) ||
+				((sb.st_mode & S_IWGRP) && sb.st_gid != 0)) {
+			lb_cfg_warn(s->d, file, line, "%s: %s is writable by a non-root user, "
+				"so the script must not run as root (enable_script_security)",
+				kw, path);
+			s->cfg->script_security_violation = true;
+			return;
+		}
+		slash = strrchr(path, '/');
+		if (slash == path)
+			slash[1] = '\0';
+		if (strcmp(path, "/") == 0)
+			break;
+		*slash = '\0';
+		if (path[0] == '\0')
+			strcpy(path, "/");
+	}
+}
+
+static void
+script_security(struct sem *s)
+{
+	const struct lb_config *cfg = s->cfg;
+	unsigned int i, j, k;
+
+	if (!cfg->global.enable_script_security)
+		return;
+	for (i = 0; i < cfg->n_scripts; i++)
+		check_script(s, cfg->scripts[i].file, cfg->scripts[i].line, "vrrp_script",
+			&cfg->scripts[i].script);
+	for (i = 0; i < cfg->n_vrrp; i++) {
+		const struct lb_cfg_vrrp *v = &cfg->vrrp[i];
+
+		check_script(s, v->file, v->line, "notify_master", &v->notify_master);
+		check_script(s, v->file, v->line, "notify_backup", &v->notify_backup);
+		check_script(s, v->file, v->line, "notify_fault", &v->notify_fault);
+		check_script(s, v->file, v->line, "notify_stop", &v->notify_stop);
+		check_script(s, v->file, v->line, "notify", &v->notify);
+	}
+	for (i = 0; i < cfg->n_sync_groups; i++) {
+		const struct lb_cfg_sync_group *g = &cfg->sync_groups[i];
+
+		check_script(s, g->file, g->line, "notify_master", &g->notify_master);
+		check_script(s, g->file, g->line, "notify_backup", &g->notify_backup);
+		check_script(s, g->file, g->line, "notify_fault", &g->notify_fault);
+		check_script(s, g->file, g->line, "notify_stop", &g->notify_stop);
+		check_script(s, g->file, g->line, "notify", &g->notify);
+	}
+	for (i = 0; i < cfg->n_vs; i++) {
+		const struct lb_cfg_vs *vs = &cfg->vs[i];
+
+		check_script(s, vs->file, vs->line, "quorum_up", &vs->quorum_up);
+		check_script(s, vs->file, vs->line, "quorum_down", &vs->quorum_down);
+		for (j = 0; j < vs->n_rs; j++) {
+			const struct lb_cfg_rs *rs = &vs->rs[j];
+
+			check_script(s, rs->file, rs->line, "notify_up", &rs->notify_up);
+			check_script(s, rs->file, rs->line, "notify_down", &rs->notify_down);
+			for (k = 0; k < rs->n_checkers; k++)
+				check_script(s, rs->checkers[k].file, rs->checkers[k].line,
+					"misc_path", &rs->checkers[k].misc_path);
+		}
+	}
+}
+
 /* ---- public API ---- */
 
 void
@@ -789,6 +886,7 @@ cfg_parse(const char *text, size_t len, const char *name, const struct lb_cfg_op
 			goto fail;
 		lb_cfg_vrrp_finish(&s);
 		lb_cfg_vs_finish(&s);
+		script_security(&s);
 	}
 	lb_cfg_stmt_free(tree);
 	tree = NULL;

@@ -547,6 +547,17 @@ const char *lb_cfg_sched_name(enum lb_sched_algo algo);
 /** @return the keepalived name of a forwarding method ("DR", "NAT", "TUN"). */
 const char *lb_cfg_kind_name(enum lb_fwd_kind kind);
 
+/**
+ * Print the config as lb.conf text, normalised and fully defaulted
+ * (lbapp --dump-config). The output parses back to the same config.
+ *
+ * @param cfg
+ *   Config.
+ * @param f
+ *   Stream to print to.
+ */
+void lb_cfg_dump(const struct lb_config *cfg, FILE *f);
+
 /** @return the keepalived name of a checker type ("TCP_CHECK", ...). */
 const char *lb_cfg_checker_name(enum lb_chk_type type);
 
