@@ -135,10 +135,18 @@ find_param(const struct pp *pp, const char *name, size_t n)
 	return NULL;
 }
 
-/* Substitute parameters in s[0..n); *res is malloc'd. Comments are copied as they are. */
+#define PP_SUBST_DEPTH 8
+
+/*
+ * Substitute parameters in s[0..n); *res is malloc'd. Comments are copied
+ * as they are. A value is expanded again where it is used (up to
+ * PP_SUBST_DEPTH levels), so a definition may name a parameter defined later.
+ */
 static int
-substitute(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len)
+substitute_d(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len,
+		unsigned int depth)
 {
+	char *sub = NULL;
 	size_t cap = n + 1, len = 0, i = 0, k;
 	bool quoted = false;
 	char *o = malloc(cap), *no;
@@ -173,6 +181,15 @@ substitute(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len)
 		if (p != NULL) {
 			piece = p->value;
 			plen = strlen(p->value);
+			if (depth < PP_SUBST_DEPTH && strchr(piece, '$') != NULL) {
+				free(sub);
+				sub = NULL;
+				if (substitute_d(pp, piece, plen, &sub, &plen, depth + 1) < 0) {
+					free(o);
+					return -ENOMEM;
+				}
+				piece = sub;
+			}
 		}
 		if (len + plen + 1 > cap) {
 			if (len + plen + 1 > PP_OUT_MAX) {
@@ -184,6 +201,7 @@ substitute(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len)
 			no = realloc(o, cap);
 			if (no == NULL) {
 				free(o);
+				free(sub);
 				return -ENOMEM;
 			}
 			o = no;
@@ -192,10 +210,17 @@ substitute(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len)
 		len += plen;
 		i += skip;
 	}
+	free(sub);
 	o[len] = '\0';
 	*res = o;
 	*res_len = len;
 	return 0;
+}
+
+static int
+substitute(struct pp *pp, const char *s, size_t n, char **res, size_t *res_len)
+{
+	return substitute_d(pp, s, n, res, res_len, 0);
 }
 
 static int
@@ -507,9 +532,12 @@ pp_text(struct pp *pp, const char *file, const char *dir, const char *text, size
 		if (is_definition(s, n, &nlen, &vstart)) {
 			bool more = n > vstart && s[n - 1] == '\\';
 
-			rc = substitute(pp, s + vstart, n - vstart - (more ? 1 : 0), &val, &vl);
-			if (rc < 0)
+			vl = n - vstart - (more ? 1 : 0);
+			val = strndup(s + vstart, vl);
+			if (val == NULL) {
+				rc = -ENOMEM;
 				break;
+			}
 			if (more) {
 				def_line = line;
 				def_name = strndup(s + 1, nlen);
