@@ -218,11 +218,12 @@ lb_cfg_grow(void *arr, unsigned int n, size_t size)
 char *
 lb_cfg_strdup(struct sem *s, const char *str, size_t len)
 {
-	struct str_node *n = malloc(sizeof(*n) + len + 1);
+	struct str_node *n = calloc(1, sizeof(*n) + len + 1);
 
 	if (n == NULL)
 		return NULL;
-	memcpy(n->s, str, len);
+	if (str != NULL)
+		memcpy(n->s, str, len);
 	n->s[len] = '\0';
 	n->next = s->cfg->priv;
 	s->cfg->priv = n;

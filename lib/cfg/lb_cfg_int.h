@@ -239,6 +239,7 @@ bool lb_cfg_get_addr(struct sem *s, const struct lb_cfg_stmt *st, const char *va
 bool lb_cfg_parse_addr(const char *val, struct lb_cfg_addr *a);
 int lb_cfg_set_cmd(struct sem *s, const struct lb_cfg_stmt *st, unsigned int first,
 		struct lb_cfg_cmd *c);
+/* len bytes of str (zeros when str is NULL) + NUL, owned by the config. */
 char *lb_cfg_strdup(struct sem *s, const char *str, size_t len);
 void *lb_cfg_grow(void *arr, unsigned int n, size_t size);
 const char *lb_cfg_suggest(const char *word, const char *const *names, unsigned int n);
