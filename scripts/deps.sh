@@ -9,8 +9,8 @@ LB_DEPS_PACKAGES=(
 	# build
 	gcc pkg-config meson ninja-build
 	libdpdk-dev dpdk-dev libconfig-dev libpcap-dev libnuma-dev libssl-dev
-	# tests
-	libcmocka-dev python3-scapy
+	# tests (clang + libclang-rt-14-dev: the libFuzzer harness, tests/fuzz)
+	libcmocka-dev python3-scapy clang libclang-rt-14-dev
 	# lab: real servers, client, namespaces, diagnostics
 	nginx-light curl iproute2 ethtool iputils-arping iputils-ping tcpdump procps psmisc
 	# VRRP interop peer and advert decoding (tests/e2e/vrrp_*.sh)

@@ -5,7 +5,10 @@
 #   1. install missing Debian packages (scripts/deps.sh);
 #   2. build "build" (meson setup if absent, else reuse) and run every suite
 #      (unit, datapath, e2e) one test at a time;
-#   3. build "build-asan" with ASan+UBSan and run the unit and datapath suites;
+#   3. build "build-asan" with ASan+UBSan and run the unit, datapath and cfg suites;
+#   3b. build "build-fuzz" (CC=clang, -Dfuzz=true) and run the lb.conf parser
+#      under libFuzzer + ASan + UBSan for FUZZ_SECONDS (default 60), seeded with
+#      tests/configs: one counted test, a finding is a failure;
 #   4. count the results of both runs from meson-logs/testlog.json and end with
 #      one line "N passed, N failed". SKIP, TIMEOUT, ERROR count as failed; a
 #      build that fails counts as one failure. Exit 0 only when nothing failed.
@@ -130,13 +133,36 @@ else
 		# LeakSanitizer reports, so leak detection stays on. UBSan only warns by
 		# default: halt_on_error makes a finding fail the test.
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
-			meson test -C build-asan --suite unit --suite datapath \
+			meson test -C build-asan --suite unit --suite datapath --suite cfg \
 			--print-errorlogs --num-processes 1
 		count_log build-asan
 	else
 		echo "test.sh: sanitizer build failed" >&2
 		failed=$((failed + 1))
 	fi
+fi
+
+# 3: the lb.conf parser under libFuzzer (ASan+UBSan), seeded with the config corpus.
+say "build-fuzz (libFuzzer, address, undefined): fuzz_cfg for ${FUZZ_SECONDS:-60} s"
+if { [[ -f build-fuzz/build.ninja ]] || CC=clang meson setup build-fuzz -Dfuzz=true; } &&
+	ninja -C build-fuzz "${NINJA_ARGS[@]}" tests/fuzz/fuzz_cfg; then
+	fuzz_corpus=$(mktemp -d /tmp/lbapp-fuzz.XXXXXX)
+	cp tests/configs/*.conf tests/configs/*/*.conf "$fuzz_corpus"/
+	if timeout $(( ${FUZZ_SECONDS:-60} + 120 )) build-fuzz/tests/fuzz/fuzz_cfg \
+		-max_total_time="${FUZZ_SECONDS:-60}" -max_len=4096 -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix="$ROOT/build-fuzz/" -print_final_stats=1 \
+		"$fuzz_corpus" >build-fuzz/fuzz_cfg.log 2>&1; then
+		echo "fuzz_cfg: no finding ($(grep -m1 -o 'Done [0-9]* runs' build-fuzz/fuzz_cfg.log))"
+		passed=$((passed + 1))
+	else
+		echo "test.sh: fuzz_cfg found a problem (build-fuzz/fuzz_cfg.log, build-fuzz/crash-*)" >&2
+		grep -m1 -A20 'ERROR:' build-fuzz/fuzz_cfg.log >&2
+		failed=$((failed + 1))
+	fi
+	rm -rf "$fuzz_corpus"
+else
+	echo "test.sh: fuzz build failed" >&2
+	failed=$((failed + 1))
 fi
 
 finish

@@ -3,6 +3,8 @@
  * lbapp: a keepalived + LVS style L4 load balancer on DPDK.
  *
  *   lbapp [EAL options] -- -f lb.conf [-c dpdk.conf] [--stats-period SEC]
+ *   lbapp -t -f lb.conf [-c dpdk.conf] [-i ID]     (config test, no EAL)
+ *   lbapp --dump-config -f lb.conf [-i ID]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_timer.h>
 
+#include "cfgtest.h"
 #include "lb_cfg.h"
 #include "lb_ctrl.h"
 #include "lb_svc.h"
@@ -32,6 +35,10 @@ struct app_args {
 	const char *lb_conf;
 	const char *dpdk_conf;
 	unsigned int stats_period;
+	const char *config_id;	/* -i: for @ID lines */
+	bool dpdk_conf_given;
+	bool config_test;	/* -t */
+	bool dump_config;	/* --dump-config */
 };
 
 static void
@@ -48,6 +55,10 @@ usage(const char *prog)
 	       "  -f, --config FILE     keepalived-style config (default " DEFAULT_LB_CONF ")\n"
 	       "  -c, --dpdk-config FILE  ports, memory, tables (default " DEFAULT_DPDK_CONF ")\n"
 	       "  --stats-period SEC    print port and datapath counters every SEC seconds\n"
+	       "  -i, --config-id ID    keep lb.conf's @ID lines (default: short hostname)\n"
+	       "  -t, --config-test     check the configuration and exit (no EAL): exit 0 OK,\n"
+	       "                        4 cannot run, 5 errors, 6 script-security violation\n"
+	       "  --dump-config         print the normalised, fully defaulted lb.conf and exit\n"
 	       "  -h, --help            this text\n"
 	       "EAL options default to dpdk.conf's eal_args when none are given.\n", prog);
 }
@@ -61,6 +72,9 @@ parse_args(int argc, char **argv, struct app_args *a)
 		{ "dpdk-config", required_argument, NULL, 'c' },
 		{ "stats-period", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "config-id", required_argument, NULL, 'i' },
+		{ "config-test", no_argument, NULL, 't' },
+		{ "dump-config", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -68,13 +82,23 @@ parse_args(int argc, char **argv, struct app_args *a)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:c:hi:t", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			a->lb_conf = optarg;
 			break;
 		case 'c':
 			a->dpdk_conf = optarg;
+			a->dpdk_conf_given = true;
+			break;
+		case 'i':
+			a->config_id = optarg;
+			break;
+		case 't':
+			a->config_test = true;
+			break;
+		case 'D':
+			a->dump_config = true;
 			break;
 		case 's':
 			errno = 0;
@@ -130,7 +154,14 @@ main(int argc, char **argv)
 
 	/* Application arguments come after "--"; with none before it, EAL gets dpdk.conf's. */
 	dd = find_dashdash(argc, argv);
-	if (dd < 0) {
+	if (dd < 0 && argc > 1 && (strcmp(argv[1], "-t") == 0 ||
+			strcmp(argv[1], "--config-test") == 0 ||
+			strcmp(argv[1], "--dump-config") == 0)) {
+		/* config test: no EAL, every argument is ours */
+		app_argc = argc;
+		app_argv = argv;
+		eal_argc = 0;
+	} else if (dd < 0) {
 		/* No "--": everything is EAL's, unless it looks like our options only. */
 		app_argc = 1;
 		app_argv = argv;
@@ -144,9 +175,13 @@ main(int argc, char **argv)
 	ret = parse_args(app_argc, app_argv, &args);
 	if (ret != 0)
 		return ret > 0 ? 0 : 2;
+	if (args.config_test || args.dump_config)
+		return lbapp_config_test(args.lb_conf, args.dpdk_conf_given ? args.dpdk_conf : NULL,
+					 args.config_id, args.dump_config);
 
 	/* Configuration errors are reported before any device is touched. */
-	cfg = lb_cfg_load(args.lb_conf, stderr);
+	cfg = lb_cfg_load_opts(args.lb_conf, &(struct lb_cfg_opts){ .config_id = args.config_id },
+			       stderr);
 	if (cfg == NULL) {
 		fprintf(stderr, "lbapp: %s: configuration refused%s%s\n", args.lb_conf,
 			errno == EINVAL ? "" : ": ", errno == EINVAL ? "" : strerror(errno));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "lb_cfg.h"
 #include "lb_cfg_int.h"
@@ -217,11 +218,12 @@ lb_cfg_grow(void *arr, unsigned int n, size_t size)
 char *
 lb_cfg_strdup(struct sem *s, const char *str, size_t len)
 {
-	struct str_node *n = malloc(sizeof(*n) + len + 1);
+	struct str_node *n = calloc(1, sizeof(*n) + len + 1);
 
 	if (n == NULL)
 		return NULL;
-	memcpy(n->s, str, len);
+	if (str != NULL)
+		memcpy(n->s, str, len);
 	n->s[len] = '\0';
 	n->next = s->cfg->priv;
 	s->cfg->priv = n;
@@ -678,19 +680,10 @@ lb_cfg_sem_walk(struct sem *s, const struct kw_table *tb, const struct lb_cfg_st
 	int rc = 0;
 
 	for (st = list; st != NULL && rc == 0; st = st->next) {
-		if (strcmp(st->kw, "include") == 0) {
-			lb_cfg_error(s->d, st->file, st->line,
-				"'include' is not supported by lbapp yet");
-			continue;
-		}
 		if (st->kw[0] == '$') {
 			lb_cfg_error(s->d, st->file, st->line,
-				"parameters ('%s') are not supported by lbapp yet", st->kw);
-			continue;
-		}
-		if (st->kw[0] == '@') {
-			lb_cfg_error(s->d, st->file, st->line,
-				"conditional lines ('%s') are not supported by lbapp yet", st->kw);
+				"'%s' is not a defined parameter (define it first with $NAME=value)",
+				st->kw);
 			continue;
 		}
 		def = find_kw(tb, st->kw);
@@ -734,6 +727,102 @@ lb_cfg_sem_block(struct sem *s, const struct kw_table *tb, const struct lb_cfg_s
 	return rc;
 }
 
+/* ---- enable_script_security (keepalived -t exits 6 on a violation) ---- */
+
+/* A root script whose file or a directory above it a non-root user can write. */
+static void
+check_script(struct sem *s, const char *file, unsigned int line, const char *kw,
+		const struct lb_cfg_cmd *c)
+{
+	const struct lb_cfg_global *g = &s->cfg->global;
+	const char *user = c->user[0] != '\0' ? c->user : g->script_user;
+	char path[1024], *slash;
+	struct stat sb;
+	size_t n;
+
+	if (c->cmd == NULL || (user[0] != '\0' && strcmp(user, "root") != 0))
+		return;
+	n = strcspn(c->cmd, " \t");
+	if (c->cmd[0] != '/' || n >= sizeof(path)) {
+		lb_cfg_warn(s->d, file, line, "%s: script '%.*s' is not an absolute path, "
+			"which enable_script_security forbids", kw, (int)n, c->cmd);
+		s->cfg->script_security_violation = true;
+		return;
+	}
+	memcpy(path, c->cmd, n);
+	path[n] = '\0';
+	while (path[0] != '\0') {
+		if (stat(path, &sb) != 0) {
+			lb_cfg_warn(s->d, file, line, "%s: cannot check %s: %s", kw, path,
+				strerror(errno));
+			s->cfg->script_security_violation = true;
+			return;
+		}
+		if (sb.st_uid != 0 || (sb.st_mode & S_IWOTH) ||
+				((sb.st_mode & S_IWGRP) && sb.st_gid != 0)) {
+			lb_cfg_warn(s->d, file, line, "%s: %s is writable by a non-root user, "
+				"so the script must not run as root (enable_script_security)",
+				kw, path);
+			s->cfg->script_security_violation = true;
+			return;
+		}
+		slash = strrchr(path, '/');
+		if (slash == path)
+			slash[1] = '\0';
+		if (strcmp(path, "/") == 0)
+			break;
+		*slash = '\0';
+		if (path[0] == '\0')
+			strcpy(path, "/");
+	}
+}
+
+static void
+script_security(struct sem *s)
+{
+	const struct lb_config *cfg = s->cfg;
+	unsigned int i, j, k;
+
+	if (!cfg->global.enable_script_security)
+		return;
+	for (i = 0; i < cfg->n_scripts; i++)
+		check_script(s, cfg->scripts[i].file, cfg->scripts[i].line, "vrrp_script",
+			&cfg->scripts[i].script);
+	for (i = 0; i < cfg->n_vrrp; i++) {
+		const struct lb_cfg_vrrp *v = &cfg->vrrp[i];
+
+		check_script(s, v->file, v->line, "notify_master", &v->notify_master);
+		check_script(s, v->file, v->line, "notify_backup", &v->notify_backup);
+		check_script(s, v->file, v->line, "notify_fault", &v->notify_fault);
+		check_script(s, v->file, v->line, "notify_stop", &v->notify_stop);
+		check_script(s, v->file, v->line, "notify", &v->notify);
+	}
+	for (i = 0; i < cfg->n_sync_groups; i++) {
+		const struct lb_cfg_sync_group *g = &cfg->sync_groups[i];
+
+		check_script(s, g->file, g->line, "notify_master", &g->notify_master);
+		check_script(s, g->file, g->line, "notify_backup", &g->notify_backup);
+		check_script(s, g->file, g->line, "notify_fault", &g->notify_fault);
+		check_script(s, g->file, g->line, "notify_stop", &g->notify_stop);
+		check_script(s, g->file, g->line, "notify", &g->notify);
+	}
+	for (i = 0; i < cfg->n_vs; i++) {
+		const struct lb_cfg_vs *vs = &cfg->vs[i];
+
+		check_script(s, vs->file, vs->line, "quorum_up", &vs->quorum_up);
+		check_script(s, vs->file, vs->line, "quorum_down", &vs->quorum_down);
+		for (j = 0; j < vs->n_rs; j++) {
+			const struct lb_cfg_rs *rs = &vs->rs[j];
+
+			check_script(s, rs->file, rs->line, "notify_up", &rs->notify_up);
+			check_script(s, rs->file, rs->line, "notify_down", &rs->notify_down);
+			for (k = 0; k < rs->n_checkers; k++)
+				check_script(s, rs->checkers[k].file, rs->checkers[k].line,
+					"misc_path", &rs->checkers[k].misc_path);
+		}
+	}
+}
+
 /* ---- public API ---- */
 
 void
@@ -760,9 +849,11 @@ lb_cfg_free(struct lb_config *cfg)
 }
 
 static struct lb_config *
-cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
+cfg_parse(const char *text, size_t len, const char *name, const struct lb_cfg_opts *opts,
+		FILE *diag)
 {
 	struct lb_cfg_diag d = { .out = diag != NULL ? diag : stderr };
+	struct lb_cfg_pp_out pp = { .text = NULL };
 	struct lb_cfg_stmt *tree = NULL;
 	struct sem s = { .d = &d };
 	struct lb_config *cfg;
@@ -782,7 +873,11 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 	lb_cfg_global_defaults(&cfg->global);
 	s.cfg = cfg;
 
-	rc = lb_cfg_lex(&d, cfg->files[0], text, len, &tree, &structure_ok);
+	rc = lb_cfg_pp(&d, cfg, opts, text, len, &pp);
+	if (rc < 0)
+		goto fail;
+	rc = lb_cfg_lex(&d, cfg->files[0], pp.text, pp.len, pp.map, pp.n_map, &tree,
+		&structure_ok);
 	if (rc < 0)
 		goto fail;
 	/* With broken braces the tree means something else: stop there. */
@@ -792,9 +887,14 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 			goto fail;
 		lb_cfg_vrrp_finish(&s);
 		lb_cfg_vs_finish(&s);
+		script_security(&s);
 	}
 	lb_cfg_stmt_free(tree);
 	tree = NULL;
+	free(pp.text);
+	pp.text = NULL;
+	free(pp.map);
+	pp.map = NULL;
 	free(s.vrrp_flags);
 	s.vrrp_flags = NULL;
 	free(s.rs_flags);
@@ -808,6 +908,8 @@ cfg_parse(const char *text, size_t len, const char *name, FILE *diag)
 	return cfg;
 fail:
 	fflush(d.out);
+	free(pp.text);
+	free(pp.map);
 	free(s.vrrp_flags);
 	free(s.rs_flags);
 	lb_cfg_stmt_free(tree);
@@ -817,17 +919,24 @@ fail:
 }
 
 struct lb_config *
-lb_cfg_parse_string(const char *text, const char *name, FILE *diag)
+lb_cfg_parse_string_opts(const char *text, const char *name, const struct lb_cfg_opts *opts,
+		FILE *diag)
 {
 	if (text == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
-	return cfg_parse(text, strlen(text), name, diag);
+	return cfg_parse(text, strlen(text), name, opts, diag);
 }
 
 struct lb_config *
-lb_cfg_load(const char *path, FILE *diag)
+lb_cfg_parse_string(const char *text, const char *name, FILE *diag)
+{
+	return lb_cfg_parse_string_opts(text, name, NULL, diag);
+}
+
+struct lb_config *
+lb_cfg_load_opts(const char *path, const struct lb_cfg_opts *opts, FILE *diag)
 {
 	struct lb_config *cfg = NULL;
 	size_t len = 0, cap = 0, n;
@@ -866,13 +975,19 @@ lb_cfg_load(const char *path, FILE *diag)
 			break;
 		}
 	}
-	cfg = cfg_parse(buf, len, path, diag);
+	cfg = cfg_parse(buf, len, path, opts, diag);
 	err = cfg == NULL ? errno : 0;
 out:
 	fclose(f);
 	free(buf);
 	errno = err;
 	return cfg;
+}
+
+struct lb_config *
+lb_cfg_load(const char *path, FILE *diag)
+{
+	return lb_cfg_load_opts(path, NULL, diag);
 }
 
 const struct lb_cfg_vrrp *

@@ -456,6 +456,44 @@ struct lb_config {
 	void *priv;			/**< internal: strings owned by the config */
 };
 
+/** Options for loading a config. */
+struct lb_cfg_opts {
+	const char *config_id;	/**< for "@ID" lines (-i); NULL: the short hostname */
+	bool no_include;	/**< refuse "include" (fuzzing, untrusted text) */
+};
+
+/**
+ * Parse and validate an lb.conf file, with options.
+ *
+ * @param path
+ *   File to read; include paths are relative to its directory.
+ * @param opts
+ *   Options, or NULL for the defaults.
+ * @param diag
+ *   As for lb_cfg_load().
+ * @return
+ *   As for lb_cfg_load().
+ */
+struct lb_config *lb_cfg_load_opts(const char *path, const struct lb_cfg_opts *opts,
+		FILE *diag);
+
+/**
+ * Parse and validate lb.conf text held in memory, with options.
+ *
+ * @param text
+ *   NUL-terminated configuration text.
+ * @param name
+ *   File name used in diagnostics; includes are relative to its directory.
+ * @param opts
+ *   Options, or NULL for the defaults.
+ * @param diag
+ *   As for lb_cfg_load().
+ * @return
+ *   As for lb_cfg_load().
+ */
+struct lb_config *lb_cfg_parse_string_opts(const char *text, const char *name,
+		const struct lb_cfg_opts *opts, FILE *diag);
+
 /**
  * Parse and validate an lb.conf file.
  *
@@ -510,6 +548,17 @@ const char *lb_cfg_sched_name(enum lb_sched_algo algo);
 
 /** @return the keepalived name of a forwarding method ("DR", "NAT", "TUN"). */
 const char *lb_cfg_kind_name(enum lb_fwd_kind kind);
+
+/**
+ * Print the config as lb.conf text, normalised and fully defaulted
+ * (lbapp --dump-config). The output parses back to the same config.
+ *
+ * @param cfg
+ *   Config.
+ * @param f
+ *   Stream to print to.
+ */
+void lb_cfg_dump(const struct lb_config *cfg, FILE *f);
 
 /** @return the keepalived name of a checker type ("TCP_CHECK", ...). */
 const char *lb_cfg_checker_name(enum lb_chk_type type);

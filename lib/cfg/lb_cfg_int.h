@@ -33,6 +33,12 @@ struct lb_cfg_stmt {
 	unsigned int line;		/**< line of the keyword */
 };
 
+/** Where a line of preprocessed text came from. */
+struct lb_cfg_linemap {
+	const char *file;		/**< not owned: lives in lb_config.files */
+	unsigned int line;
+};
+
 /** Diagnostics sink and counters. */
 struct lb_cfg_diag {
 	FILE *out;			/**< never NULL */
@@ -66,6 +72,11 @@ void lb_cfg_warn(struct lb_cfg_diag *d, const char *file, unsigned int line,
  *   The text, len bytes (need not be NUL-terminated).
  * @param len
  *   Length of text.
+ * @param map
+ *   Source file:line of each line of text (from lb_cfg_pp()), or NULL when
+ *   text is the file itself.
+ * @param n_map
+ *   Entries in map.
  * @param tree
  *   Out: first top-level statement (NULL when there is none).
  * @param structure_ok
@@ -75,6 +86,7 @@ void lb_cfg_warn(struct lb_cfg_diag *d, const char *file, unsigned int line,
  *   0, or -ENOMEM (nothing returned in *tree).
  */
 int lb_cfg_lex(struct lb_cfg_diag *d, const char *file, const char *text, size_t len,
+		const struct lb_cfg_linemap *map, unsigned int n_map,
 		struct lb_cfg_stmt **tree, bool *structure_ok);
 
 /**
@@ -84,6 +96,36 @@ int lb_cfg_lex(struct lb_cfg_diag *d, const char *file, const char *text, size_t
  *   First statement; NULL is allowed.
  */
 void lb_cfg_stmt_free(struct lb_cfg_stmt *st);
+
+/** Preprocessed text and where each of its lines came from. */
+struct lb_cfg_pp_out {
+	char *text;			/**< malloc'd, NUL-terminated */
+	size_t len;
+	struct lb_cfg_linemap *map;	/**< malloc'd, one entry per line of text */
+	unsigned int n_map;
+};
+
+/**
+ * Expand include, $NAME parameters and @ID lines (lb_cfg_pp.c).
+ *
+ * @param d
+ *   Diagnostics sink.
+ * @param cfg
+ *   Config being built: files[0] is the top file's name; every included
+ *   file's name is added to files.
+ * @param opts
+ *   Options (config-id, includes allowed), or NULL.
+ * @param text
+ *   Text of files[0], len bytes.
+ * @param len
+ *   Length of text.
+ * @param out
+ *   Out: the expanded text and its line map (caller frees both).
+ * @return
+ *   0 (errors are reported to d and counted), or -ENOMEM.
+ */
+int lb_cfg_pp(struct lb_cfg_diag *d, struct lb_config *cfg, const struct lb_cfg_opts *opts,
+		const char *text, size_t len, struct lb_cfg_pp_out *out);
 
 struct kw_def;
 
@@ -197,6 +239,7 @@ bool lb_cfg_get_addr(struct sem *s, const struct lb_cfg_stmt *st, const char *va
 bool lb_cfg_parse_addr(const char *val, struct lb_cfg_addr *a);
 int lb_cfg_set_cmd(struct sem *s, const struct lb_cfg_stmt *st, unsigned int first,
 		struct lb_cfg_cmd *c);
+/* len bytes of str (zeros when str is NULL) + NUL, owned by the config. */
 char *lb_cfg_strdup(struct sem *s, const char *str, size_t len);
 void *lb_cfg_grow(void *arr, unsigned int n, size_t size);
 const char *lb_cfg_suggest(const char *word, const char *const *names, unsigned int n);

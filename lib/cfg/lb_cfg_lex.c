@@ -64,6 +64,8 @@ struct mismatch {
 struct lexer {
 	struct lb_cfg_diag *d;
 	const char *file;
+	const struct lb_cfg_linemap *map;	/* text line -> source file:line, or NULL */
+	unsigned int n_map;
 	const char *p;
 	const char *end;
 	unsigned int line;
@@ -80,6 +82,23 @@ struct lexer {
 	struct mismatch *mm;
 	unsigned int n_mm;
 };
+
+/* Source file and line of a line of the (preprocessed) text. */
+static const char *
+src_file(const struct lexer *lx, unsigned int line)
+{
+	if (lx->map == NULL || line == 0 || line > lx->n_map)
+		return lx->file;
+	return lx->map[line - 1].file;
+}
+
+static unsigned int
+src_line(const struct lexer *lx, unsigned int line)
+{
+	if (lx->map == NULL || line == 0 || line > lx->n_map)
+		return line;
+	return lx->map[line - 1].line;
+}
 
 void
 lb_cfg_error(struct lb_cfg_diag *d, const char *file, unsigned int line, const char *fmt, ...)
@@ -180,7 +199,7 @@ read_quoted(struct lexer *lx)
 	if (stop < lx->end && *stop == '"') {
 		stop++;
 	} else {
-		lb_cfg_error(lx->d, lx->file, lx->line, "unterminated quoted string");
+		lb_cfg_error(lx->d, src_file(lx, lx->line), src_line(lx, lx->line), "unterminated quoted string");
 	}
 	lx->p = stop;
 	return s;
@@ -234,7 +253,7 @@ next_tok(struct lexer *lx, struct tok *t)
 			continue;
 		}
 		if (c == '\0') {
-			lb_cfg_error(lx->d, lx->file, lx->line, "NUL byte in the file");
+			lb_cfg_error(lx->d, src_file(lx, lx->line), src_line(lx, lx->line), "NUL byte in the file");
 			lx->p++;
 			continue;
 		}
@@ -334,13 +353,13 @@ extra_brace(struct lexer *lx, const struct tok *t)
 		if (m->used || !m->deeper || m->close_line >= t->line)
 			continue;
 		m->used = true;
-		lb_cfg_error(lx->d, lx->file, m->close_line,
+		lb_cfg_error(lx->d, src_file(lx, m->close_line), src_line(lx, m->close_line),
 			"extra '}': it closes the block opened on line %u early "
 			"(the '}' on line %u is then left with no block to close)",
-			m->open_line, t->line);
+			src_line(lx, m->open_line), src_line(lx, t->line));
 		return;
 	}
-	lb_cfg_error(lx->d, lx->file, t->line, "extra '}' with no block open");
+	lb_cfg_error(lx->d, src_file(lx, t->line), src_line(lx, t->line), "extra '}' with no block open");
 }
 
 /*
@@ -359,15 +378,15 @@ report_unclosed(struct lexer *lx)
 		if (m->used || m->deeper || m->open_line <= outer)
 			continue;
 		m->used = true;
-		lb_cfg_error(lx->d, lx->file, m->open_line,
+		lb_cfg_error(lx->d, src_file(lx, m->open_line), src_line(lx, m->open_line),
 			"block opened here is never closed "
 			"(the '}' on line %u is indented for an outer block)",
-			m->close_line);
+			src_line(lx, m->close_line));
 		reported++;
 	}
 	/* The rest: innermost open blocks first. */
 	for (i = k - reported; i > 0; i--)
-		lb_cfg_error(lx->d, lx->file, lx->open[i - 1].line,
+		lb_cfg_error(lx->d, src_file(lx, lx->open[i - 1].line), src_line(lx, lx->open[i - 1].line),
 			"block opened here is never closed");
 	lx->n_brace_err += k;
 }
@@ -379,7 +398,7 @@ static int
 open_block(struct lexer *lx, const struct tok *t, struct lb_cfg_stmt **child)
 {
 	if (lx->depth >= LB_CFG_MAX_DEPTH) {
-		lb_cfg_error(lx->d, lx->file, t->line,
+		lb_cfg_error(lx->d, src_file(lx, t->line), src_line(lx, t->line),
 			"blocks nested more than %d deep", LB_CFG_MAX_DEPTH);
 		lx->n_brace_err++;
 		lx->fatal = true;
@@ -403,8 +422,8 @@ new_stmt(struct lexer *lx, struct tok *t)
 	}
 	st->kw = t->str;
 	t->str = NULL;
-	st->file = lx->file;
-	st->line = t->line;
+	st->file = src_file(lx, t->line);
+	st->line = src_line(lx, t->line);
 	return st;
 }
 
@@ -473,7 +492,7 @@ parse_list(struct lexer *lx, struct lb_cfg_stmt **head)
 					return rc;
 				break;
 			}
-			lb_cfg_error(lx->d, lx->file, t.line, "'{' with no keyword before it");
+			lb_cfg_error(lx->d, src_file(lx, t.line), src_line(lx, t.line), "'{' with no keyword before it");
 			lx->n_brace_err++;
 			junk = NULL;
 			rc = open_block(lx, &t, &junk);
@@ -497,6 +516,7 @@ parse_list(struct lexer *lx, struct lb_cfg_stmt **head)
 
 int
 lb_cfg_lex(struct lb_cfg_diag *d, const char *file, const char *text, size_t len,
+		const struct lb_cfg_linemap *map, unsigned int n_map,
 		struct lb_cfg_stmt **tree, bool *structure_ok)
 {
 	struct lexer lx;
@@ -505,6 +525,8 @@ lb_cfg_lex(struct lb_cfg_diag *d, const char *file, const char *text, size_t len
 	memset(&lx, 0, sizeof(lx));
 	lx.d = d;
 	lx.file = file;
+	lx.map = map;
+	lx.n_map = n_map;
 	lx.p = text;
 	lx.end = text + len;
 	lx.line = 1;

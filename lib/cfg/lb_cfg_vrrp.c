@@ -861,7 +861,7 @@ h_script_cmd(struct sem *s, const struct lb_cfg_stmt *st, void *obj, const struc
 		lb_cfg_error(s->d, st->file, st->line, "empty command for '%s'", st->kw);
 		return 0;
 	}
-	p = lb_cfg_strdup(s, "", len);
+	p = lb_cfg_strdup(s, NULL, len);
 	if (p == NULL)
 		return -ENOMEM;
 	for (i = 0; i < st->n_vals; i++) {

@@ -238,7 +238,7 @@ h_misc_path(struct sem *s, const struct lb_cfg_stmt *st, void *obj, const struct
 		lb_cfg_error(s->d, st->file, st->line, "empty command for '%s'", st->kw);
 		return 0;
 	}
-	p = lb_cfg_strdup(s, "", len);
+	p = lb_cfg_strdup(s, NULL, len);
 	if (p == NULL)
 		return -ENOMEM;
 	for (i = 0; i < st->n_vals; i++) {
@@ -305,7 +305,7 @@ get_hex(struct sem *s, const struct lb_cfg_stmt *st, const char *v, uint8_t **ou
 			st->kw, v);
 		return false;
 	}
-	buf = lb_cfg_strdup(s, "", n / 2);
+	buf = lb_cfg_strdup(s, NULL, n / 2);
 	if (buf == NULL)
 		return false;
 	for (i = 0; i < n / 2; i++) {

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <cmocka.h>
 
 #include "lb_cfg.h"
@@ -38,6 +40,16 @@ ip(const char *s)
 	return a.s_addr;
 }
 
+static const char *
+lb_cfg_addr_str_t(const struct lb_cfg_addr *a, char *buf)
+{
+	return inet_ntop(a->family, a->family == AF_INET6 ? (const void *)&a->ip6 :
+		(const void *)&a->ip, buf, 64);
+}
+
+static int
+mkdir_in(const char *name);
+
 /* Parse text named NAME; *diag gets everything printed (caller frees). */
 static struct lb_config *
 parse(const char *text, char **diag)
@@ -54,6 +66,56 @@ parse(const char *text, char **diag)
 	err = errno;
 	fclose(f);
 	errno = err;
+	return cfg;
+}
+
+/* Drop the warning lines of diagnostics (in place). */
+static void
+errors_only(char *d)
+{
+	char *p = d, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		if (strstr(p, ": warning: ") != NULL && strstr(p, ": warning: ") < nl)
+			memmove(p, nl + 1, strlen(nl + 1) + 1);
+		else
+			p = nl + 1;
+	}
+}
+
+/* The text must be refused with exactly these errors (warnings aside). */
+static void
+expect_errors(const char *text, const char *want)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	cfg = parse(text, &diag);
+	errors_only(diag);
+	if (strcmp(diag, want) != 0)
+		print_message("got:\n%s", diag);
+	assert_string_equal(diag, want);
+	assert_null(cfg);
+	free(diag);
+}
+
+/* The text must be accepted with no error. */
+static struct lb_config *
+expect_no_error(const char *text)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	cfg = parse(text, &diag);
+	errors_only(diag);
+	if (strcmp(diag, "") != 0)
+		print_message("got:\n%s", diag);
+	assert_string_equal(diag, "");
+	assert_non_null(cfg);
+	free(diag);
 	return cfg;
 }
 
@@ -762,6 +824,553 @@ test_not_implemented(void **state)
 	lb_cfg_free(cfg);
 }
 
+
+/* ---- every block of the model ---- */
+
+static void
+test_global_full(void **state)
+{
+	struct lb_config *cfg;
+	char b[64];
+
+	(void)state;
+	cfg = expect_ok("global_defs {\n"
+		"    smtp_server 2001:db8::25 2525\n"
+		"    vrrp_version 3\n"
+		"    vrrp_garp_master_delay 2\n"
+		"    vrrp_garp_master_repeat 3\n"
+		"    lvs_id LB1\n"
+		"}\n", "");
+	assert_int_equal(cfg->n_warnings, 0);
+	assert_int_equal(cfg->global.smtp_addr.family, AF_INET6);
+	assert_int_equal(cfg->global.smtp_server, 0);
+	assert_int_equal(cfg->global.smtp_port, 2525);
+	assert_int_equal(cfg->global.vrrp_version, 3);
+	assert_string_equal(cfg->global.router_id, "LB1");
+	/* defaults */
+	assert_string_equal(lb_cfg_addr_str_t(&cfg->global.vrrp_mcast_group4, b), "224.0.0.18");
+	assert_string_equal(lb_cfg_addr_str_t(&cfg->global.vrrp_mcast_group6, b), "ff02::12");
+	assert_int_equal(cfg->global.garp_lower_prio_delay_ms, 2000);
+	assert_int_equal(cfg->global.garp_lower_prio_repeat, 3);
+	assert_int_equal(cfg->global.garp_refresh_repeat, 1);
+	assert_string_equal(cfg->global.default_interface, "eth0");
+	assert_int_equal(cfg->global.smtp_alert_vrrp, 0);
+	lb_cfg_free(cfg);
+
+	expect_errors("global_defs {\n"
+		"    vrrp_mcast_group4 198.18.0.1\n"
+		"    vrrp_strict maybe\n"
+		"}\n",
+		NAME ":2: error: invalid vrrp_mcast_group4 '198.18.0.1': not an IPv4 multicast "
+		"address\n"
+		NAME ":3: error: invalid vrrp_strict 'maybe': must be on, off, true, false, yes "
+		"or no\n");
+}
+
+static void
+test_vrrp_full(void **state)
+{
+	struct lb_config *cfg;
+	const struct lb_cfg_vrrp *v;
+	char *diag = NULL;
+
+	(void)state;
+	cfg = parse("vrrp_script chk_nginx {\n"
+		"    script \"/usr/bin/pgrep -x nginx\"\n"
+		"    interval 2\n"
+		"    weight -20\n"
+		"    fall 3\n"
+		"    rise 2\n"
+		"    user nobody nogroup\n"
+		"}\n"
+		"vrrp_sync_group VG_1 {\n"
+		"    group {\n"
+		"        VI_1\n"
+		"    }\n"
+		"    notify_master \"/etc/lb/master.sh VG\"\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    state MASTER\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    version 3\n"
+		"    advert_int 0.5\n"
+		"    preempt_delay 30\n"
+		"    unicast_src_ip 198.18.0.11\n"
+		"    unicast_peer {\n"
+		"        198.18.0.12\n"
+		"        2001:db8::12\n"
+		"    }\n"
+		"    track_interface {\n"
+		"        eth0 weight -10\n"
+		"        eth1\n"
+		"    }\n"
+		"    track_script {\n"
+		"        chk_nginx weight 5\n"
+		"    }\n"
+		"    notify_backup /etc/lb/backup.sh root\n"
+		"    notify \"/etc/lb/notify.sh\"\n"
+		"    smtp_alert\n"
+		"    garp_master_refresh 60\n"
+		"    no_accept\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100/24 dev eth0\n"
+		"    }\n"
+		"    virtual_ipaddress_excluded {\n"
+		"        2001:db8::100/64\n"
+		"    }\n"
+		"}\n", &diag);
+	if (cfg == NULL)
+		print_message("%s", diag);
+	assert_non_null(cfg);
+	free(diag);
+	assert_int_equal(cfg->n_scripts, 1);
+	assert_string_equal(cfg->scripts[0].script.cmd, "/usr/bin/pgrep -x nginx");
+	assert_string_equal(cfg->scripts[0].script.user, "nobody");
+	assert_string_equal(cfg->scripts[0].script.group, "nogroup");
+	assert_int_equal(cfg->scripts[0].weight, -20);
+	assert_int_equal(cfg->scripts[0].timeout_ms, 2000);
+	assert_int_equal(cfg->scripts[0].fall, 3);
+	assert_int_equal(cfg->n_sync_groups, 1);
+	assert_int_equal(cfg->sync_groups[0].n_members, 1);
+	assert_int_equal(cfg->sync_groups[0].member_idx[0], 0);
+	assert_string_equal(cfg->sync_groups[0].notify_master.cmd, "/etc/lb/master.sh VG");
+	v = &cfg->vrrp[0];
+	assert_int_equal(v->sync_group, 0);
+	assert_int_equal(v->version, 3);
+	assert_int_equal(v->advert_int_ms, 500);
+	assert_int_equal(v->preempt_delay_ms, 30000);
+	assert_int_equal(v->unicast_src_ip.family, AF_INET);
+	assert_int_equal(v->unicast_src_ip.ip, ip("198.18.0.11"));
+	assert_int_equal(v->n_unicast_peers, 2);
+	assert_int_equal(v->unicast_peers[1].family, AF_INET6);
+	assert_int_equal(v->n_track_ifs, 2);
+	assert_int_equal(v->track_ifs[0].weight, -10);
+	assert_int_equal(v->track_ifs[1].weight, 0);
+	assert_int_equal(v->n_track_scripts, 1);
+	assert_int_equal(v->track_scripts[0].script, 0);
+	assert_int_equal(v->track_scripts[0].weight, 5);
+	assert_null(v->notify_master.cmd);
+	assert_string_equal(v->notify_backup.cmd, "/etc/lb/backup.sh");
+	assert_string_equal(v->notify_backup.user, "root");
+	assert_string_equal(v->notify.cmd, "/etc/lb/notify.sh");
+	assert_int_equal(v->smtp_alert, 1);
+	assert_int_equal(v->garp_refresh_ms, 60000);
+	assert_int_equal(v->garp_master_delay_ms, 5000);
+	assert_false(v->accept);
+	assert_int_equal(v->unicast_ttl, 255);
+	assert_int_equal(v->n_vips_excluded, 1);
+	assert_int_equal(v->vips_excluded[0].addr.prefixlen, 64);
+	lb_cfg_free(cfg);
+
+	/* names that name nothing, weights out of range */
+	expect_errors("vrrp_script chk {\n"
+		"    script /bin/true\n"
+		"    weight 300\n"
+		"}\n"
+		"vrrp_sync_group G {\n"
+		"    group { VI_1 VI_9 }\n"
+		"}\n"
+		VI1
+		"vrrp_script nothing {\n"
+		"}\n"
+		"vrrp_instance VI_2 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 52\n"
+		"    track_script {\n"
+		"        chk_nginx\n"
+		"        chk weight -254\n"
+		"    }\n"
+		"}\n",
+		NAME ":3: error: invalid weight '300': must be an integer from -253 to 253\n"
+		NAME ":15: error: vrrp_script 'nothing' has no script\n"
+		NAME ":22: error: invalid weight '-254': must be an integer from -253 to 253\n"
+		NAME ":21: error: track_script 'chk_nginx' names no vrrp_script\n"
+		NAME ":5: error: vrrp_sync_group member 'VI_9' names no vrrp_instance; "
+		"did you mean 'VI_1'?\n");
+	/* the old one-line sync group form */
+	cfg = expect_no_error(VI1 "vrrp_sync_group G {\n    group VI_1\n}\n");
+	assert_int_equal(cfg->sync_groups[0].member_idx[0], 0);
+	lb_cfg_free(cfg);
+}
+
+static void
+test_vs_full(void **state)
+{
+	struct lb_config *cfg;
+	const struct lb_cfg_vs *vs;
+	const struct lb_cfg_rs *rs;
+	const struct lb_cfg_checker *c;
+	char *diag = NULL;
+
+	(void)state;
+	cfg = parse(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    delay_loop 10\n"
+		"    lb_algo rr\n"
+		"    lb_kind DR\n"
+		"    persistence_timeout\n"
+		"    quorum 2\n"
+		"    hysteresis 1\n"
+		"    sorry_server 198.18.0.99 8080\n"
+		"    inhibit_on_failure\n"
+		"    virtualhost www.example.com\n"
+		"    connect_timeout 4\n"
+		"    retry 2\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        weight 3\n"
+		"        TCP_CHECK {\n"
+		"            connect_port 8080\n"
+		"            bindto 198.18.0.11\n"
+		"        }\n"
+		"        HTTP_GET {\n"
+		"            url {\n"
+		"                path /health\n"
+		"                digest 0123456789ABCDEF0123456789abcdef\n"
+		"                status_code 200 301-302\n"
+		"            }\n"
+		"            url {\n"
+		"                path /\n"
+		"            }\n"
+		"        }\n"
+		"        MISC_CHECK {\n"
+		"            misc_path \"/bin/check.sh 198.18.0.21\"\n"
+		"            misc_dynamic\n"
+		"        }\n"
+		"        DNS_CHECK {\n"
+		"            type a\n"
+		"            name example.com\n"
+		"        }\n"
+		"        UDP_CHECK {\n"
+		"            payload 0a0b\n"
+		"            require_reply 0c\n"
+		"        }\n"
+		"        SMTP_CHECK {\n"
+		"            helo_name lb.example.com\n"
+		"        }\n"
+		"        SSL_GET {\n"
+		"            url {\n"
+		"                path /\n"
+		"            }\n"
+		"            delay_before_retry 0.5\n"
+		"        }\n"
+		"        PING_CHECK {\n"
+		"        }\n"
+		"        notify_up \"/bin/up.sh\"\n"
+		"        uthreshold 100\n"
+		"    }\n"
+		"}\n", &diag);
+	if (cfg == NULL)
+		print_message("%s", diag);
+	assert_non_null(cfg);
+	free(diag);
+	vs = &cfg->vs[0];
+	assert_int_equal(vs->form, LB_VS_ADDR);
+	assert_int_equal(vs->addr.family, AF_INET);
+	assert_int_equal(vs->persistence_timeout, 360);
+	assert_int_equal(vs->quorum, 2);
+	assert_true(vs->has_sorry_server);
+	assert_int_equal(vs->sorry_port, 8080);
+	assert_int_equal(vs->sorry_kind, LB_FWD_DR);
+	rs = &vs->rs[0];
+	assert_int_equal(rs->weight, 3);
+	assert_true(rs->inhibit_on_failure);		/* inherited */
+	assert_string_equal(rs->virtualhost, "www.example.com");
+	assert_int_equal(rs->delay_loop_ms, 10000);
+	assert_int_equal(rs->uthreshold, 100);
+	assert_string_equal(rs->notify_up.cmd, "/bin/up.sh");
+	assert_int_equal(rs->n_checkers, 8);
+	c = &rs->checkers[0];
+	assert_int_equal(c->type, LB_CHK_TCP);
+	assert_int_equal(c->connect_port, 8080);
+	assert_int_equal(c->bindto.ip, ip("198.18.0.11"));
+	assert_int_equal(c->connect_timeout_ms, 4000);	/* from the virtual_server */
+	assert_int_equal(c->retry, 2);
+	assert_int_equal(c->delay_before_retry_ms, 1000);
+	assert_int_equal(c->delay_loop_ms, 10000);
+	c = &rs->checkers[1];
+	assert_int_equal(c->type, LB_CHK_HTTP);
+	assert_int_equal(c->n_urls, 2);
+	assert_string_equal(c->urls[0].digest, "0123456789abcdef0123456789abcdef");
+	assert_int_equal(c->urls[0].n_status, 2);
+	assert_int_equal(c->urls[0].status[1].lo, 301);
+	assert_int_equal(c->urls[0].status[1].hi, 302);
+	assert_int_equal(c->urls[1].status[0].lo, 200);	/* default 2xx */
+	assert_int_equal(c->urls[1].status[0].hi, 299);
+	assert_int_equal(c->delay_before_retry_ms, 3000);
+	assert_string_equal(c->virtualhost, "www.example.com");
+	c = &rs->checkers[2];
+	assert_string_equal(c->misc_path.cmd, "/bin/check.sh 198.18.0.21");
+	assert_true(c->misc_dynamic);
+	assert_int_equal(c->misc_timeout_ms, 10000);
+	c = &rs->checkers[3];
+	assert_string_equal(c->dns_type, "A");
+	assert_int_equal(c->retry, 2);
+	c = &rs->checkers[4];
+	assert_int_equal(c->payload_len, 2);
+	assert_int_equal(c->payload[1], 0x0b);
+	assert_true(c->require_reply);
+	assert_int_equal(c->reply[0], 0x0c);
+	assert_string_equal(rs->checkers[5].helo_name, "lb.example.com");
+	assert_int_equal(rs->checkers[6].delay_before_retry_ms, 500);
+	assert_int_equal(rs->checkers[7].type, LB_CHK_PING);
+	lb_cfg_free(cfg);
+
+	/* checker keywords in the wrong checker, missing url/misc_path */
+	expect_errors(VI1
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind DR\n"
+		"    lb_algo wrr\n"
+		"    real_server 198.18.0.21 80 {\n"
+		"        TCP_CHECK {\n"
+		"            url {\n"
+		"                path /\n"
+		"            }\n"
+		"        }\n"
+		"        HTTP_GET {\n"
+		"        }\n"
+		"        MISC_CHECK {\n"
+		"            misc_timeout 3\n"
+		"        }\n"
+		"        DNS_CHECK {\n"
+		"            type XX\n"
+		"        }\n"
+		"        HTTP_GET {\n"
+		"            url {\n"
+		"                status_code 99 299-200\n"
+		"                digest abc\n"
+		"            }\n"
+		"        }\n"
+		"    }\n"
+		"}\n",
+		NAME ":13: error: 'url' is not valid in TCP_CHECK (it belongs in HTTP_GET)\n"
+		NAME ":17: error: HTTP_GET without url { }\n"
+		NAME ":19: error: MISC_CHECK without misc_path\n"
+		NAME ":23: error: invalid DNS type 'XX': must be A, NS, CNAME, SOA, MX, TXT or "
+		"AAAA; did you mean 'MX'?\n"
+		NAME ":27: error: invalid status_code '99': must be an integer from 100 to 599\n"
+		NAME ":27: error: invalid status_code range '299-200': 200 is below 299\n"
+		NAME ":28: error: invalid digest 'abc': must be 32 hexadecimal digits "
+		"(an MD5 sum)\n"
+		NAME ":26: error: url without path\n");
+}
+
+static void
+test_fnat_groups(void **state)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	(void)state;
+	/* FULLNAT needs its local address group; server groups are stored, not acted on */
+	cfg = parse("local_address_group laddr_g1 {\n"
+		"    198.18.1.1\n"
+		"    198.18.1.10-20\n"
+		"}\n"
+		"virtual_server_group web {\n"
+		"    198.18.0.100 80\n"
+		"    198.18.0.101-110 80\n"
+		"    fwmark 7\n"
+		"}\n"
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind FNAT\n"
+		"    laddr_group_name laddr_g1\n"
+		"}\n"
+		"virtual_server 198.18.0.100 81 {\n"
+		"    lb_kind FULLNAT\n"
+		"}\n", &diag);
+	assert_null(cfg);
+	assert_string_equal(diag,
+		NAME ":5: warning: 'virtual_server_group' is not implemented by lbapp yet; "
+		"ignored\n"
+		NAME ":14: error: lb_kind FNAT needs laddr_group_name (a local_address_group)\n"
+		NAME ":10: warning: virtual_server address 198.18.0.100 is not a "
+		"virtual_ipaddress of any vrrp_instance\n"
+		NAME ":14: warning: virtual_server address 198.18.0.100 is not a "
+		"virtual_ipaddress of any vrrp_instance\n");
+	free(diag);
+}
+
+/* ---- preprocessor ---- */
+
+static char tmpdir[64];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static struct lb_config *
+load_tmp(const char *name, const char *id, char **diag)
+{
+	struct lb_cfg_opts o = { .config_id = id };
+	struct lb_config *cfg;
+	char path[256];
+	size_t len;
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = open_memstream(diag, &len);
+	assert_non_null(f);
+	cfg = lb_cfg_load_opts(path, &o, f);
+	err = errno;
+	fclose(f);
+	errno = err;
+	return cfg;
+}
+
+/* Replace every occurrence of the temp dir in s with "D" (in place). */
+static void
+strip_dir(char *s)
+{
+	size_t l = strlen(tmpdir);
+	char *p;
+
+	while ((p = strstr(s, tmpdir)) != NULL) {
+		*p = 'D';
+		memmove(p + 1, p + l, strlen(p + l) + 1);
+	}
+}
+
+static int
+mkdir_in(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return mkdir(path, 0755);
+}
+
+static void
+test_include(void **state)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/lbcfgtest.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	write_file("main.conf", "include vrrp.conf\n"
+		"include vs.d/*.conf   # a glob, relative to this file\n"
+		"include none.d/*.conf\n");
+	assert_int_equal(mkdir_in("vs.d"), 0);
+	write_file("vrrp.conf", "\n" VI1);
+	write_file("vs.d/a.conf", "virtual_server 198.18.0.100 80 {\n    lb_kind DR\n"
+		"    real_server 198.18.0.21 80\n}\n");
+	write_file("vs.d/b.conf", "virtual_server 198.18.0.100 81 {\n    lb_kind DR\n"
+		"    wieght 1\n}\n");
+	cfg = load_tmp("main.conf", NULL, &diag);
+	assert_null(cfg);
+	strip_dir(diag);
+	assert_string_equal(diag,
+		"D/main.conf:3: warning: include pattern D/none.d/*.conf matches no file\n"
+		"D/vs.d/b.conf:3: error: unknown keyword 'wieght' in virtual_server\n");
+	free(diag);
+	write_file("vs.d/b.conf", "\n");
+	cfg = load_tmp("main.conf", NULL, &diag);
+	assert_non_null(cfg);
+	free(diag);
+	assert_int_equal(cfg->n_files, 4);
+	assert_int_equal(cfg->vrrp[0].line, 2);
+	assert_non_null(strstr(cfg->vrrp[0].file, "/vrrp.conf"));
+	assert_int_equal(cfg->vs[0].rs[0].line, 3);
+	assert_non_null(strstr(cfg->vs[0].rs[0].file, "/vs.d/a.conf"));
+	lb_cfg_free(cfg);
+
+	/* a loop names the chain */
+	write_file("loop1.conf", "include loop2.conf\n");
+	write_file("loop2.conf", "\n\ninclude loop1.conf\n");
+	cfg = load_tmp("loop1.conf", NULL, &diag);
+	assert_null(cfg);
+	strip_dir(diag);
+	assert_string_equal(diag, "D/loop2.conf:3: error: include loop: D/loop1.conf -> "
+		"D/loop2.conf -> D/loop1.conf\n");
+	free(diag);
+	/* braces may not be left open across the end of an included file's block */
+	write_file("open.conf", "vrrp_instance VI_1 {\n    interface eth0\n");
+	write_file("main2.conf", "include open.conf\n");
+	cfg = load_tmp("main2.conf", NULL, &diag);
+	assert_null(cfg);
+	strip_dir(diag);
+	assert_string_equal(diag, "D/open.conf:1: error: block opened here is never closed\n");
+	free(diag);
+}
+
+static void
+test_params(void **state)
+{
+	struct lb_config *cfg;
+	char *diag = NULL;
+
+	(void)state;
+	cfg = expect_no_error("$VIP=198.18.0.100\n"
+		"$IF = eth0\n"
+		"$RS=real_server 198.18.0.21 80 { \\\n"
+		"    weight 2 \\\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface $IF\n"
+		"    virtual_router_id 51\n"
+		"    notify \"/bin/n.sh $1 ${IF}\"\n"
+		"    virtual_ipaddress {\n"
+		"        ${VIP}/24\n"
+		"    }\n"
+		"}\n"
+		"virtual_server $VIP 80 {\n"
+		"    lb_kind DR\n"
+		"    $RS\n"
+		"}\n");
+	assert_string_equal(cfg->vrrp[0].interface, "eth0");
+	assert_int_equal(cfg->vrrp[0].vips[0].addr.ip, ip("198.18.0.100"));
+	assert_int_equal(cfg->vrrp[0].vips[0].line, 11);
+	assert_string_equal(cfg->vrrp[0].notify.cmd, "/bin/n.sh $1 eth0");
+	assert_int_equal(cfg->vs[0].n_rs, 1);
+	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
+	assert_int_equal(cfg->vs[0].rs[0].line, 16);	/* where $RS was used */
+	lb_cfg_free(cfg);
+
+	expect_fail("$A=x \\\n", NAME ":1: error: parameter $A: the definition continues "
+		"past the end of the file\n");
+	(void)diag;
+}
+
+static void
+test_config_id(void **state)
+{
+	struct lb_cfg_opts o = { .config_id = "lb1" };
+	struct lb_config *cfg;
+	const char *text = "vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"@lb1    state MASTER\n"
+		"@^lb1   state BACKUP\n"
+		"@lb1    priority 150\n"
+		"@lb2    priority 100\n"
+		"}\n";
+
+	(void)state;
+	cfg = lb_cfg_parse_string_opts(text, NAME, &o, NULL);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->vrrp[0].state, LB_VRRP_MASTER);
+	assert_int_equal(cfg->vrrp[0].priority, 150);
+	lb_cfg_free(cfg);
+	o.config_id = "lb2";
+	cfg = lb_cfg_parse_string_opts(text, NAME, &o, NULL);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->vrrp[0].state, LB_VRRP_BACKUP);
+	assert_int_equal(cfg->vrrp[0].priority, 100);
+	lb_cfg_free(cfg);
+}
+
 static void
 test_ranges(void **state)
 {
@@ -1053,7 +1662,7 @@ test_unsupported(void **state)
 		"virtual_server group web {\n"
 		"    lb_kind DR\n"
 		"}\n"
-		"include /etc/lb/other.conf\n"
+		"include /nonexistent/lb/other.conf\n"
 		"vrrp_instance VI_2 {\n"
 		"    interface eth0\n"
 		"    virtual_router_id 52\n"
@@ -1077,22 +1686,24 @@ test_unsupported(void **state)
 		"        auth_type AH\n"
 		"    }\n"
 		"}\n"
-		"$VIP=198.18.0.100\n"
-		"@lb1 vrrp_instance VI_5 {\n"
-		"}\n",
+		"$UNDEFINED_VIP\n"
+		"@ x\n"
+		"\n",
+		/* the preprocessor's errors come first */
+		NAME ":26: error: cannot read include file /nonexistent/lb/other.conf: "
+		"No such file or directory\n"
+		NAME ":51: error: '@' without a config-id\n"
 		NAME ":9: error: scheduler 'lblc' is not supported by lbapp yet\n"
 		NAME ":13: error: unknown scheduler 'rrr'; did you mean 'rr'?\n"
 		NAME ":17: error: unknown scheduler 'fancy'\n"
 		NAME ":18: error: invalid lb_kind 'dr'; did you mean 'DR'?\n"
 		NAME ":20: error: virtual_server fwmark is not supported by lbapp yet\n"
 		NAME ":23: error: virtual_server group is not supported by lbapp yet\n"
-		NAME ":26: error: 'include' is not supported by lbapp yet\n"
 		NAME ":32: error: auth_pass is longer than 8 characters (VRRP carries only 8)\n"
 		NAME ":39: error: invalid auth_type 'MD5': must be PASS or AH\n"
 		NAME ":46: error: authentication without auth_pass\n"
-		NAME ":50: error: parameters ('$VIP=198.18.0.100') are not supported by lbapp "
-		"yet\n"
-		NAME ":51: error: conditional lines ('@lb1') are not supported by lbapp yet\n");
+		NAME ":50: error: '$UNDEFINED_VIP' is not a defined parameter "
+		"(define it first with $NAME=value)\n");
 }
 
 /* Errors are all collected: brace errors stop before the semantic pass. */
@@ -1230,6 +1841,13 @@ main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_global_full),
+		cmocka_unit_test(test_vrrp_full),
+		cmocka_unit_test(test_vs_full),
+		cmocka_unit_test(test_fnat_groups),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_config_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
