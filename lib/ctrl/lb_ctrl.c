@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "lb_ctrl.h"
+#include "lb_ctl.h"
 
 #define CTL_BURST 32
 #define IDLE_SLEEP_US 200
@@ -25,21 +26,8 @@ static const char *const ctrl_cnt_names[LB_CTRL__MAX] = {
 #undef LB_CTRL_NAME
 };
 
-static void
-ctl_log(struct lb_ctx *ctx, const char *fmt, ...) __rte_format_printf(2, 3);
-
-static void
-ctl_log(struct lb_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lbapp: ", ctx->log);
-	va_start(ap, fmt);
-	vfprintf(ctx->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', ctx->log);
-	fflush(ctx->log);
-}
+/* State changes: one notice line each (console and/or syslog). */
+#define ctl_log(ctx, ...) lb_log(ctx, LB_LOG_NOTICE, __VA_ARGS__)
 
 static const char *
 ip_str(uint32_t ip, char *buf)
@@ -78,10 +66,10 @@ static void
 sync_rs_macs(struct lb_ctx *ctx)
 {
 	const struct lb_svc *svc = ctx->sh->svc;
-	uint32_t id;
+	uint32_t k;
 
-	for (id = 0; id < svc->n_rs; id++) {
-		const struct lb_neigh_entry *e = lb_neigh_lookup(ctx->neigh, svc->rs_all[id].ip);
+	for (k = 0; k < svc->n_rs; k++) {
+		const struct lb_neigh_entry *e = lb_neigh_lookup(ctx->neigh, svc->rs_all[k].ip);
 		uint64_t v = 0;
 		int i;
 
@@ -90,7 +78,7 @@ sync_rs_macs(struct lb_ctx *ctx)
 				v = (v << 8) | e->mac.addr_bytes[i];
 			v |= UINT64_C(1) << 63;
 		}
-		__atomic_store_n(&ctx->sh->rs_mac[id], v, __ATOMIC_RELAXED);
+		__atomic_store_n(&ctx->sh->rs_mac[svc->rs_all[k].id], v, __ATOMIC_RELAXED);
 	}
 }
 
@@ -235,7 +223,8 @@ lb_ctrl_publish(struct lb_ctx *ctx)
 {
 	struct lb_svc_input in = {
 		.cfg = ctx->cfg, .sc = &ctx->sc, .vrrp_master = ctx->vrrp_master,
-		.gen = ++ctx->svc_gen,
+		.gen = ++ctx->svc_gen, .ids = ctx->ids.vs_id != NULL ? &ctx->ids : NULL,
+		.ovr = ctx->ovr,
 	};
 	struct lb_svc *svc, *old;
 
@@ -451,6 +440,11 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 			lb_ctrl_input(ctx, pkts[j]);
 		total += n;
 	}
+	if (ctx->reload_req != NULL && *ctx->reload_req) {
+		*ctx->reload_req = false;
+		lb_ctrl_reload(ctx, NULL);
+	}
+	lb_ctl_poll(ctx->ctl);
 	rte_timer_manage();
 	lb_neigh_due(ctx->neigh, rte_rdtsc(), probe_cb, ctx);
 	rte_rcu_qsbr_dq_reclaim(ctx->dq, 8, NULL, NULL, NULL);
@@ -511,6 +505,8 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 
 	rte_timer_stop_sync(&ctx->garp_timer);
 	rte_timer_stop_sync(&ctx->stats_timer);
+	lb_ctl_close(ctx->ctl);
+	ctx->ctl = NULL;
 	lb_port_stop_all(ctx->ports, ctx->n_ports);
 	for (i = 0; i < ctx->n_workers; i++) {
 		struct lb_worker *w = ctx->workers[i];
@@ -531,6 +527,9 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 	lb_neigh_free(ctx->neigh);
 	rte_mempool_free(ctx->mp);
 	free(ctx->vrrp_master);
+	free(ctx->idmap);
+	free(ctx->ovr);
+	lb_svc_ids_free(&ctx->ids);
 	lb_cfg_free(ctx->cfg);
 	lb_sysconf_free(&ctx->sc);
 	memset(ctx, 0, sizeof(*ctx));
