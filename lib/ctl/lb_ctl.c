@@ -102,6 +102,12 @@ lb_ctl_open(struct lb_ctx *ctx, const char *path, FILE *diag)
 	ctl->rate = calloc(LB_MAX_RS, sizeof(*ctl->rate));
 	if (ctl->rate == NULL)
 		goto err;
+	if (ctl_metrics_open(ctl) != 0) {
+		ctl_metrics_close(ctl);
+		unlink(path);
+		errno = ENOMEM;
+		goto err;
+	}
 	rte_timer_init(&ctl->rate_timer);
 	rte_timer_reset(&ctl->rate_timer, rte_get_timer_hz() * RATE_PERIOD_S, PERIODICAL,
 			rte_lcore_id(), ctl_rate_cb, ctl);
@@ -303,6 +309,7 @@ lb_ctl_poll(struct lb_ctl *ctl)
 	}
 	ctl_conn_poll(ctl);
 	ctl_capture_poll(ctl);
+	ctl_metrics_poll(ctl);
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		switch (ctl->cl[i].st) {
 		case CL_READ:
@@ -335,6 +342,7 @@ lb_ctl_close(struct lb_ctl *ctl)
 	if (ctl == NULL)
 		return;
 	rte_timer_stop_sync(&ctl->rate_timer);
+	ctl_metrics_close(ctl);
 	ctl_capture_free(ctl);
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		client_close(ctl, i);

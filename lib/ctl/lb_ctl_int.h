@@ -50,6 +50,7 @@ struct ctl_rate {
 };
 
 struct ctl_capture;
+struct ctl_metrics;
 
 struct lb_ctl {
 	struct lb_ctx *ctx;
@@ -70,6 +71,8 @@ struct lb_ctl {
 	/* lbctl list --rate */
 	struct ctl_rate *rate;			/* [LB_MAX_RS] */
 	struct rte_timer rate_timer;
+	/* Prometheus and rte_telemetry */
+	struct ctl_metrics *metrics;
 };
 
 /* lb_ctl_cmd.c */
@@ -83,6 +86,11 @@ int ctl_capture_start(struct lb_ctl *ctl, int client, int argc, char **argv, FIL
 void ctl_capture_poll(struct lb_ctl *ctl);
 void ctl_capture_stop(struct lb_ctl *ctl, FILE *out);
 void ctl_capture_free(struct lb_ctl *ctl);
+
+/* lb_ctl_metrics.c */
+int ctl_metrics_open(struct lb_ctl *ctl);
+void ctl_metrics_poll(struct lb_ctl *ctl);
+void ctl_metrics_close(struct lb_ctl *ctl);
 
 /* Parsing helpers (lb_ctl_cmd.c). */
 int ctl_parse_u32(const char *s, uint32_t max, uint32_t *v);
