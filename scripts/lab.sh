@@ -253,6 +253,10 @@ EOF
 		location / {
 			return 200 "rs$((i + 1)) $ip\n";
 		}
+		# Files a test puts in \$LAB_DIR/rsN/data/ (long downloads).
+		location /data/ {
+			root $d;
+		}
 	}
 }
 EOF
@@ -418,7 +422,8 @@ lab_start_lbapp() {
 	ip netns exec "$LAB_NS_DIR" "${setsid[@]}" "$exe" \
 		-l 0-1 --no-huge -m 512 --no-pci --file-prefix "${LAB_PREFIX}dpdk" \
 		--vdev "net_af_packet0,iface=eth0" \
-		-- -f "$lbconf" -c "$dpdkconf" --stats-period "${LAB_STATS_PERIOD:-1}" "$@" \
+		-- -f "$lbconf" -c "$dpdkconf" --stats-period "${LAB_STATS_PERIOD:-1}" \
+		--ctl-socket "$LAB_DIR/lbapp.sock" "$@" \
 		>>"$LAB_LBAPP_LOG" 2>&1 </dev/null &
 	LAB_LBAPP_PID=$!
 	_lab_save_env
@@ -442,6 +447,13 @@ lab_start_lbapp() {
 	lab_err "lbapp not ready after ${LAB_READY_TIMEOUT}s; its log:"
 	tail -n 50 "$LAB_LBAPP_LOG" | sed 's/^/  | /' >&2
 	return 1
+}
+
+# lab_lbctl ARG...: lbctl against the lab's lbapp ($LAB_DIR/lbapp.sock). LBCTL
+# names the executable (default: build/lbctl next to the lbapp given to
+# lab_start_lbapp).
+lab_lbctl() {
+	"${LBCTL:-$LAB_ROOT/build/lbctl}" -s "$LAB_DIR/lbapp.sock" "$@"
 }
 
 # lab_lbapp_alive: 0 when the lbapp started by lab_start_lbapp still runs.

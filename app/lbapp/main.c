@@ -22,6 +22,7 @@
 #include "cfgtest.h"
 #include "lb_cfg.h"
 #include "lb_ctrl.h"
+#include "lb_ctl.h"
 #include "lb_svc.h"
 #include "lb_sysconf.h"
 
@@ -30,6 +31,7 @@
 #define MAX_STATS_PERIOD 3600
 
 static volatile bool force_quit;
+static volatile bool reload_req;
 
 struct app_args {
 	const char *lb_conf;
@@ -39,6 +41,9 @@ struct app_args {
 	bool dpdk_conf_given;
 	bool config_test;	/* -t */
 	bool dump_config;	/* --dump-config */
+	const char *ctl_socket;
+	struct lb_log log;
+	bool console;
 };
 
 static void
@@ -46,6 +51,8 @@ signal_handler(int signum)
 {
 	if (signum == SIGINT || signum == SIGTERM)
 		force_quit = true;
+	if (signum == SIGHUP)
+		reload_req = true;
 }
 
 static void
@@ -59,6 +66,10 @@ usage(const char *prog)
 	       "  -t, --config-test     check the configuration and exit (no EAL): exit 0 OK,\n"
 	       "                        4 cannot run, 5 errors, 6 script-security violation\n"
 	       "  --dump-config         print the normalised, fully defaulted lb.conf and exit\n"
+	       "  --ctl-socket PATH     lbctl socket (default " LB_CTL_DEFAULT_PATH ")\n"
+	       "  -S, --syslog          log to syslog (daemon); the console only with -l\n"
+	       "  -l, --log-console     log to the console (the default without -S)\n"
+	       "  -D, --log-detail      detailed logging (lbctl requests, debug lines)\n"
 	       "  -h, --help            this text\n"
 	       "EAL options default to dpdk.conf's eal_args when none are given.\n", prog);
 }
@@ -71,10 +82,14 @@ parse_args(int argc, char **argv, struct app_args *a)
 		{ "config", required_argument, NULL, 'f' },
 		{ "dpdk-config", required_argument, NULL, 'c' },
 		{ "stats-period", required_argument, NULL, 's' },
+		{ "ctl-socket", required_argument, NULL, 'C' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ "log-console", no_argument, NULL, 'l' },
+		{ "log-detail", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config-id", required_argument, NULL, 'i' },
 		{ "config-test", no_argument, NULL, 't' },
-		{ "dump-config", no_argument, NULL, 'D' },
+		{ "dump-config", no_argument, NULL, 'd' },	/* long only */
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -82,7 +97,7 @@ parse_args(int argc, char **argv, struct app_args *a)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:c:hi:t", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:c:hi:tSlD", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			a->lb_conf = optarg;
@@ -97,7 +112,7 @@ parse_args(int argc, char **argv, struct app_args *a)
 		case 't':
 			a->config_test = true;
 			break;
-		case 'D':
+		case 'd':
 			a->dump_config = true;
 			break;
 		case 's':
@@ -109,6 +124,18 @@ parse_args(int argc, char **argv, struct app_args *a)
 				return -1;
 			}
 			a->stats_period = (unsigned int)v;
+			break;
+		case 'C':
+			a->ctl_socket = optarg;
+			break;
+		case 'S':
+			a->log.syslog = true;
+			break;
+		case 'l':
+			a->console = true;
+			break;
+		case 'D':
+			a->log.detailed = true;
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -214,6 +241,7 @@ main(int argc, char **argv)
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
+	signal(SIGHUP, signal_handler);
 	if (rte_timer_subsystem_init() != 0)
 		rte_exit(EXIT_FAILURE, "timer subsystem init failed\n");
 
@@ -227,12 +255,27 @@ main(int argc, char **argv)
 	ctx.log = stdout;
 	ctx.stats_period = args.stats_period;
 	ctx.force_quit = &force_quit;
+	ctx.reload_req = &reload_req;
+	ctx.cfg_path = args.lb_conf;
+	ctx.logopt = args.log;
+	ctx.logopt.no_console = args.log.syslog && !args.console;
+	lb_log_open(&ctx.logopt);
 	ret = lb_ctrl_init(&ctx, cfg, &sc, lcores, n_workers, stderr);
 	if (ret != 0) {
 		lb_ctrl_fini(&ctx);
 		rte_eal_cleanup();
 		rte_exit(EXIT_FAILURE, "startup failed: %s\n", strerror(-ret));
 	}
+
+	ctx.ctl = lb_ctl_open(&ctx, args.ctl_socket, stderr);
+	if (ctx.ctl == NULL && (args.ctl_socket != NULL || errno != EADDRINUSE)) {
+		ret = errno;
+		lb_ctrl_fini(&ctx);
+		rte_eal_cleanup();
+		rte_exit(EXIT_FAILURE, "cannot open the control socket: %s\n", strerror(ret));
+	}
+	if (ctx.ctl == NULL)
+		fprintf(stderr, "lbapp: warning: running without a control socket (lbctl)\n");
 
 	for (i = 0; i < ctx.n_workers; i++) {
 		ret = rte_eal_remote_launch(lb_worker_main, ctx.workers[i],
@@ -250,6 +293,7 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	printf("lbapp: stopping\n");
 	lb_ctrl_stats_print(&ctx, stdout);
+	lb_log_close(&args.log);
 	lb_ctrl_fini(&ctx);
 	rte_timer_subsystem_finalize();
 	rte_eal_cleanup();

@@ -371,3 +371,19 @@ lb_conn_state_name(enum lb_conn_state s)
 		return "UNKNOWN";
 	return state_names[s];
 }
+
+uint32_t
+lb_conn_walk(const struct lb_conn_table *t, uint32_t start, uint32_t n_buckets, uint32_t now,
+	     lb_conn_walk_cb_t cb, void *arg)
+{
+	uint32_t total = t->bmask + 1, b, i;
+
+	for (b = start; b < total && b - start < n_buckets; b++)
+		for (i = 0; i < LB_CONN_PER_BUCKET; i++) {
+			const struct lb_conn *c = &t->buckets[b].e[i];
+
+			if (c->state != LB_CONN_FREE && !conn_expired(c, now))
+				cb(c, arg);
+		}
+	return b < total ? b : UINT32_MAX;
+}

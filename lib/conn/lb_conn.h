@@ -185,6 +185,19 @@ uint32_t lb_conn_table_count(const struct lb_conn_table *t);
 /** @return this table's per-real-server counters, [LB_MAX_RS]. */
 const struct lb_rs_counts *lb_conn_table_rs_counts(const struct lb_conn_table *t);
 
+/** Callback of lb_conn_walk(), called for each live entry. */
+typedef void (*lb_conn_walk_cb_t)(const struct lb_conn *c, void *arg);
+
+/**
+ * Visit the live entries of buckets [start, start + n_buckets). Only the
+ * table's own worker may call it (lbctl conn asks the worker to walk).
+ *
+ * @return
+ *   The next bucket to visit, or UINT32_MAX when the last bucket was visited.
+ */
+uint32_t lb_conn_walk(const struct lb_conn_table *t, uint32_t start, uint32_t n_buckets,
+		      uint32_t now, lb_conn_walk_cb_t cb, void *arg);
+
 /** @return the name of a state ("ESTABLISHED", ...). */
 const char *lb_conn_state_name(enum lb_conn_state s);
 

@@ -16,6 +16,7 @@
 
 #include "lb_ctrl_int.h"
 #include "lb_fwd_modes.h"
+#include "lb_ctl.h"
 
 #define CTL_BURST 32
 #define IDLE_SLEEP_US 200
@@ -28,20 +29,8 @@ static const char *const ctrl_cnt_names[LB_CTRL__MAX] = {
 #undef LB_CTRL_NAME
 };
 
-#define ctl_log lb_ctrl_log
-
-void
-lb_ctrl_log(struct lb_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lbapp: ", ctx->log);
-	va_start(ap, fmt);
-	vfprintf(ctx->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', ctx->log);
-	fflush(ctx->log);
-}
+/* State changes: one notice line each (console and/or syslog). */
+#define ctl_log(ctx, ...) lb_log(ctx, LB_LOG_NOTICE, __VA_ARGS__)
 
 static const char *
 ip_str(uint32_t ip, char *buf)
@@ -80,10 +69,10 @@ static void
 sync_rs_macs(struct lb_ctx *ctx)
 {
 	const struct lb_svc *svc = ctx->sh->svc;
-	uint32_t id;
+	uint32_t k;
 
-	for (id = 0; id < svc->n_rs; id++) {
-		const struct lb_neigh_entry *e = lb_neigh_lookup(ctx->neigh, svc->rs_all[id].ip);
+	for (k = 0; k < svc->n_rs; k++) {
+		const struct lb_neigh_entry *e = lb_neigh_lookup(ctx->neigh, svc->rs_all[k].ip);
 		uint64_t v = 0;
 		int i;
 
@@ -92,7 +81,7 @@ sync_rs_macs(struct lb_ctx *ctx)
 				v = (v << 8) | e->mac.addr_bytes[i];
 			v |= UINT64_C(1) << 63;
 		}
-		__atomic_store_n(&ctx->sh->rs_mac[id], v, __ATOMIC_RELAXED);
+		__atomic_store_n(&ctx->sh->rs_mac[svc->rs_all[k].id], v, __ATOMIC_RELAXED);
 	}
 }
 
@@ -263,6 +252,8 @@ lb_ctrl_publish(struct lb_ctx *ctx)
 	struct lb_svc_input in = {
 		.cfg = ctx->cfg, .sc = &ctx->sc, .vrrp_master = ctx->vrrp_master,
 		.rs_health = ctx->rs_health, .gen = ++ctx->svc_gen,
+		.ids = ctx->ids.vs_id != NULL ? &ctx->ids : NULL,
+		.ovr = ctx->ovr,
 	};
 	struct lb_svc *svc, *old;
 
@@ -582,6 +573,11 @@ lb_ctrl_poll(struct lb_ctx *ctx)
 		if (ctx->health_dirty && lb_ctrl_publish(ctx) == 0)
 			ctx->health_dirty = false;
 	}
+	if (ctx->reload_req != NULL && *ctx->reload_req) {
+		*ctx->reload_req = false;
+		lb_ctrl_reload(ctx, NULL);
+	}
+	lb_ctl_poll(ctx->ctl);
 	rte_timer_manage();
 	lb_ctrl_vrrp_poll(ctx);
 	lb_neigh_due(ctx->neigh, rte_rdtsc(), probe_cb, ctx);
@@ -665,6 +661,8 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 	free(ctx->rs_inhibit);
 	for (i = 0; i < LB_MAX_PORTS; i++)
 		lb_hostif_close(&ctx->hostif[i]);
+	lb_ctl_close(ctx->ctl);
+	ctx->ctl = NULL;
 	lb_port_stop_all(ctx->ports, ctx->n_ports);
 	for (i = 0; i < ctx->n_workers; i++) {
 		struct lb_worker *w = ctx->workers[i];
@@ -689,6 +687,9 @@ lb_ctrl_fini(struct lb_ctx *ctx)
 	rte_mempool_free(ctx->mp);
 	lb_ctrl_vrrp_fini(ctx);
 	free(ctx->vrrp_master);
+	free(ctx->idmap);
+	free(ctx->ovr);
+	lb_svc_ids_free(&ctx->ids);
 	lb_cfg_free(ctx->cfg);
 	lb_sysconf_free(&ctx->sc);
 	memset(ctx, 0, sizeof(*ctx));

@@ -29,6 +29,10 @@
 #include "lb_neigh.h"
 #include "lb_hostif.h"
 #include "lb_check.h"
+#include "lb_svc_ids.h"
+#include "lb_log.h"
+
+struct lb_ctl;
 
 /** Control-lcore counters ("Ctl-<name>" in stats). */
 #define LB_CTRL_CNT_LIST(X) \
@@ -82,7 +86,21 @@ struct lb_ctx {
 
 	struct rte_timer stats_timer;
 	uint64_t cnt[LB_CTRL__MAX];
+
+	/* Operations: lbctl socket, reload (lib/ctl, lb_ctrl_reload.c). */
+	const char *cfg_path;			/**< lb.conf, re-read on reload */
+	volatile bool *reload_req;		/**< set by SIGHUP, NULL = none */
+	struct lb_ctl *ctl;			/**< control socket, NULL = none */
+	struct lb_svc_idmap *idmap;		/**< stable ids; NULL until first needed */
+	struct lb_svc_ids ids;			/**< ids of cfg; NULL arrays = positional */
+	struct lb_svc_override *ovr;		/**< [LB_MAX_RS] by rs id, NULL = none */
+	uint64_t reloads;			/**< reloads applied */
+	uint64_t reload_errors;			/**< reloads refused */
+	struct lb_log logopt;			/**< syslog, console, detailed (-D) */
 };
+
+/** Log one line through ctx's settings (lb_log.h levels). */
+#define lb_log(ctx, level, ...) lb_log_msg(&(ctx)->logopt, (ctx)->log, level, __VA_ARGS__)
 
 /**
  * Set up everything after EAL init: mempool, ports, workers and their
@@ -151,6 +169,27 @@ void lb_ctrl_loop(struct lb_ctx *ctx);
 
 /** Print port, datapath and control statistics. */
 void lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out);
+
+/**
+ * Re-read ctx->cfg_path and apply it (SIGHUP, lbctl reload): validate it
+ * completely, keep the ids of surviving servers, and publish the new
+ * snapshot in one swap. On any error nothing changes.
+ *
+ * @param diag
+ *   Where errors go (also logged to ctx->log), may be NULL.
+ * @return
+ *   0, -EINVAL (refused: errors reported), -ENOSPC (no free id), -ENOMEM.
+ */
+int lb_ctrl_reload(struct lb_ctx *ctx, FILE *diag);
+
+/**
+ * Make sure ctx->idmap and ctx->ids describe ctx->cfg (positional ids for
+ * the first config), e.g. before runtime overrides are keyed by id.
+ *
+ * @return
+ *   0 or -ENOMEM.
+ */
+int lb_ctrl_ids_init(struct lb_ctx *ctx);
 
 /**
  * Stop ports and free everything (after the workers have returned).

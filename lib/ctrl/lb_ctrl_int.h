@@ -12,8 +12,8 @@
 /* Queue a control-built frame for TX on lb port `port` through worker 0. */
 void lb_ctrl_send(struct lb_ctx *ctx, struct rte_mbuf *m, uint16_t port);
 
-/* "lbapp: ..." line on ctx->log, flushed. */
-void lb_ctrl_log(struct lb_ctx *ctx, const char *fmt, ...) __rte_format_printf(2, 3);
+/* A state-change line: one notice (console and/or syslog, see lb_log). */
+#define lb_ctrl_log(ctx, ...) lb_log(ctx, LB_LOG_NOTICE, __VA_ARGS__)
 
 /* Milliseconds on the TSC clock. */
 uint64_t lb_ctrl_now_ms(const struct lb_ctx *ctx);

@@ -14,6 +14,8 @@
 #include "lb_fwd_modes.h"
 
 #define EXPIRE_BUCKETS_PER_POLL 8
+#define SAMPLE_BUCKETS_PER_POLL 256
+#define CAP_SNAPLEN 2048
 
 static const char *const cnt_names[LB_CNT__MAX] = {
 #define LB_FWD_NAME(n) [LB_CNT_##n] = #n,
@@ -329,7 +331,10 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 		w->cnt[LB_CNT_new_flows]++;
 		if (unknown)
 			w->cnt[LB_CNT_unknown_sched]++;
+		w->rs_stats[rs->id].conns++;
 	}
+	w->rs_stats[rs->id].pkts++;
+	w->rs_stats[rs->id].bytes += rte_pktmbuf_pkt_len(m);
 
 	if (vs->kind != LB_FWD_DR) {
 		v = lb_fwd_modes_xmit(w, vs, rs, c, m, port, &arg);
@@ -351,6 +356,72 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	eth->dst_addr.addr_bytes[5] = (uint8_t)mac;
 	rte_ether_addr_copy(&sh->port_mac[rs->out_port], &eth->src_addr);
 	tx_queue(w, rs->out_port, m);
+}
+
+/* Copy a burst for lbctl capture; never waits: no mbuf or a full ring is counted. */
+static void
+capture(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n, uint32_t dir)
+{
+	struct rte_mbuf *c;
+	uint16_t i;
+
+	if (w->cap_ring == NULL || w->cap_mp == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		c = rte_pktmbuf_copy(pkts[i], w->cap_mp, 0, CAP_SNAPLEN);
+		if (c == NULL) {
+			w->cnt[LB_CNT_cap_drop]++;
+			continue;
+		}
+		c->hash.usr = dir | port;
+		if (rte_ring_sp_enqueue(w->cap_ring, c) != 0) {
+			rte_pktmbuf_free(c);
+			w->cnt[LB_CNT_cap_drop]++;
+			continue;
+		}
+		w->cnt[LB_CNT_cap]++;
+	}
+}
+
+static inline void
+capture_check(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+	      uint32_t dir)
+{
+	uint32_t ports = __atomic_load_n(&w->sh->cap_ports, __ATOMIC_ACQUIRE);
+
+	if (unlikely(ports & (UINT32_C(1) << port)))
+		capture(w, port, pkts, n, dir);
+}
+
+static void
+sample_cb(const struct lb_conn *c, void *arg)
+{
+	struct lb_conn_sample_req *r = arg;
+	const struct lb_conn_filter *f = &r->filter;
+
+	if (c->state == LB_CONN_TEMPLATE && f->state != LB_CONN_TEMPLATE)
+		return;
+	if ((f->saddr != 0 && f->saddr != c->key.saddr) ||
+	    (f->daddr != 0 && f->daddr != c->key.daddr) ||
+	    (f->sport != 0 && f->sport != c->key.sport) ||
+	    (f->dport != 0 && f->dport != c->key.dport) ||
+	    (f->proto != 0 && f->proto != c->key.proto) ||
+	    (f->state != 0 && f->state != c->state) ||
+	    (f->rs_id != UINT32_MAX && f->rs_id != c->rs_id))
+		return;
+	r->matched++;
+	if (r->n < r->max)
+		r->out[r->n++] = *c;
+}
+
+/* lbctl conn: walk a slice of the table per poll, so forwarding never stalls. */
+static void
+sample_step(struct lb_worker *w, struct lb_conn_sample_req *r)
+{
+	r->cursor = lb_conn_walk(w->conn, r->cursor, SAMPLE_BUCKETS_PER_POLL, w->now,
+				 sample_cb, r);
+	if (r->cursor == UINT32_MAX)
+		__atomic_store_n(&w->req, NULL, __ATOMIC_RELEASE);
 }
 
 void
@@ -382,6 +453,7 @@ lb_worker_flush(struct lb_worker *w)
 		n = w->n_tx[p];
 		if (n == 0)
 			continue;
+		capture_check(w, p, w->tx[p], n, LB_CAP_TX);
 		sent = rte_eth_tx_burst(sh->port_id[p], (uint16_t)w->idx, w->tx[p], n);
 		w->cnt[LB_CNT_tx] += sent;
 		if (unlikely(sent < n)) {
@@ -431,6 +503,7 @@ lb_worker_poll(struct lb_worker *w)
 {
 	const struct lb_fwd_shared *sh = w->sh;
 	struct rte_mbuf *pkts[LB_BURST_MAX];
+	struct lb_conn_sample_req *req;
 	unsigned int total = 0;
 	uint16_t p, n;
 
@@ -441,6 +514,7 @@ lb_worker_poll(struct lb_worker *w)
 		n = rte_eth_rx_burst(sh->port_id[p], (uint16_t)w->idx, pkts, sh->burst);
 		if (n == 0)
 			continue;
+		capture_check(w, p, pkts, n, 0);
 		lb_worker_process(w, p, pkts, n);
 		total += n;
 	}
@@ -448,6 +522,9 @@ lb_worker_poll(struct lb_worker *w)
 		drain_ctl_tx(w);
 	lb_worker_flush(w);
 	lb_conn_expire_step(w->conn, w->now, EXPIRE_BUCKETS_PER_POLL);
+	req = __atomic_load_n(&w->req, __ATOMIC_ACQUIRE);
+	if (unlikely(req != NULL))
+		sample_step(w, req);
 	rte_rcu_qsbr_quiescent(sh->qsbr, w->idx);
 	return total;
 }

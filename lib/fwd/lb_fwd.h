@@ -69,7 +69,8 @@
 	X(replies)		/* NAT/FNAT replies forwarded to clients */ \
 	X(icmp_tx)		/* ICMP errors lbapp built (fragmentation needed) */ \
 	X(icmp_fwd)		/* ICMP errors about tracked flows forwarded */ \
-	X(redirected)		/* packets handed to the worker that owns the flow */
+	X(redirected)		/* packets handed to the worker that owns the flow */ \
+	X(cap) X(cap_drop)	/* packets copied for lbctl capture, copies lost */
 
 enum lb_fwd_cnt {
 #define LB_FWD_ENUM(n) LB_CNT_##n,
@@ -102,7 +103,44 @@ struct lb_fwd_shared {
 	uint64_t tsc_start;
 	struct lb_sched_counts counts;		/**< every worker's rs counters */
 	volatile bool quit;
+	/** Capture: bit p set = copy what lb port p receives and sends to each
+	 * worker's cap_ring (set by control after cap_ring and cap_mp, release). */
+	uint32_t cap_ports;
 };
+
+/** Per-real-server traffic of one worker (single writer, relaxed readers). */
+struct lb_rs_stats {
+	uint64_t conns;		/**< connections scheduled to it */
+	uint64_t pkts;		/**< packets forwarded to it */
+	uint64_t bytes;		/**< bytes forwarded to it (frame length) */
+};
+
+/** Which connections lbctl conn wants: zero fields match anything. */
+struct lb_conn_filter {
+	uint32_t saddr, daddr;	/**< network order */
+	uint16_t sport, dport;	/**< network order */
+	uint8_t proto;
+	uint8_t state;		/**< enum lb_conn_state, 0 = any */
+	uint32_t rs_id;		/**< UINT32_MAX = any */
+};
+
+/**
+ * A sample request from control to one worker: the worker walks its own
+ * connection table a few buckets per poll, counts matching entries and
+ * copies the first max of them, then clears lb_worker.req (release).
+ * Control owns the memory and does not touch it until req is NULL again.
+ */
+struct lb_conn_sample_req {
+	struct lb_conn_filter filter;
+	uint32_t max;			/**< entries out[] holds */
+	uint32_t n;			/**< entries copied */
+	uint64_t matched;		/**< live entries matching */
+	uint32_t cursor;		/**< next bucket */
+	struct lb_conn *out;
+};
+
+/** A captured copy's direction, in mbuf->hash.usr bit 16. */
+#define LB_CAP_TX (UINT32_C(1) << 16)
 
 /** Parsed packet. Addresses and ports in network order. */
 struct lb_pkt {
@@ -132,7 +170,11 @@ struct lb_worker {
 	uint16_t n_tx[LB_MAX_PORTS];
 	struct rte_mbuf *tx[LB_MAX_PORTS][LB_BURST_MAX];
 	uint64_t cnt[LB_CNT__MAX];
+	struct lb_conn_sample_req *req;	/**< lbctl conn: set by control, cleared here */
+	struct rte_ring *cap_ring;	/**< SP/SC: captured copies -> control */
+	struct rte_mempool *cap_mp;	/**< where copies come from */
 	struct lb_sched_state sched[LB_MAX_VS];
+	struct lb_rs_stats rs_stats[LB_MAX_RS] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /**

@@ -143,20 +143,22 @@ struct lb_svc *
 lb_svc_build(const struct lb_svc_input *in)
 {
 	const struct lb_config *cfg = in->cfg;
+	const struct lb_svc_ids *ids = in->ids;
 	struct rte_hash_parameters hp = {0};
 	struct lb_sched_rs *srs = NULL;
 	struct lb_svc_rs *rs = NULL;
 	struct lb_svc *svc;
 	char name[RTE_HASH_NAMESIZE];
-	unsigned int i, j, n_rs = 0, id = 0;
+	unsigned int i, j, n_rs = 0, k = 0, n_vs_ids;
 
-	if (cfg->n_vs > LB_MAX_VS) {
+	n_vs_ids = ids != NULL ? ids->n_vs_ids : cfg->n_vs;
+	if (cfg->n_vs > LB_MAX_VS || n_vs_ids > LB_MAX_VS) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	for (i = 0; i < cfg->n_vs; i++)
 		n_rs += cfg->vs[i].n_rs;
-	if (n_rs > LB_MAX_RS) {
+	if (n_rs > LB_MAX_RS || (ids != NULL && ids->n_rs_ids > LB_MAX_RS)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -165,9 +167,9 @@ lb_svc_build(const struct lb_svc_input *in)
 	if (svc == NULL)
 		goto err_nomem;
 	svc->gen = in->gen;
-	svc->n_vs = cfg->n_vs;
+	svc->n_vs = n_vs_ids;
 	svc->n_rs = n_rs;
-	svc->vs = rte_zmalloc("lb_svc_vs", sizeof(*svc->vs) * RTE_MAX(cfg->n_vs, 1u),
+	svc->vs = rte_zmalloc("lb_svc_vs", sizeof(*svc->vs) * RTE_MAX(n_vs_ids, 1u),
 			      RTE_CACHE_LINE_SIZE);
 	rs = rte_zmalloc("lb_svc_rs", sizeof(*rs) * RTE_MAX(n_rs, 1u), RTE_CACHE_LINE_SIZE);
 	srs = rte_zmalloc("lb_svc_srs", sizeof(*srs) * RTE_MAX(n_rs, 1u), RTE_CACHE_LINE_SIZE);
@@ -175,6 +177,8 @@ lb_svc_build(const struct lb_svc_input *in)
 		goto err_nomem;
 	svc->rs_all = rs;
 	svc->sched_rs_all = srs;
+	for (i = 0; i < n_vs_ids; i++)
+		svc->vs[i].id = i;
 
 	/* FULLNAT local addresses: every group's, in config order. */
 	for (i = 0; i < cfg->n_laddr_groups; i++) {
@@ -200,12 +204,19 @@ lb_svc_build(const struct lb_svc_input *in)
 
 	for (i = 0; i < cfg->n_vs; i++) {
 		const struct lb_cfg_vs *c = &cfg->vs[i];
-		struct lb_svc_vs *vs = &svc->vs[i];
+		uint32_t vs_id = ids != NULL ? ids->vs_id[i] : i;
+		struct lb_svc_vs *vs;
 		struct vs_key key = {
 			.vip = c->vip, .port = rte_cpu_to_be_16(c->port), .proto = c->proto,
 		};
 
-		vs->id = i;
+		if (vs_id >= n_vs_ids || svc->vs[vs_id].used) {
+			rte_errno = EINVAL;
+			goto err;
+		}
+		vs = &svc->vs[vs_id];
+		vs->used = true;
+		vs->cfg_idx = i;
 		vs->vip = c->vip;
 		vs->port = key.port;
 		vs->proto = c->proto;
@@ -223,37 +234,57 @@ lb_svc_build(const struct lb_svc_input *in)
 			}
 		}
 		vs->persist_timeout = c->persistence_timeout;
-		/* Templates key on the whole client address until lb.conf gives a mask. */
-		vs->persist_mask = UINT32_MAX;
+		/* persistence_granularity: templates key on the masked client address. */
+		vs->persist_mask = c->persistence_granularity == 0 ? 0 :
+			rte_cpu_to_be_32(UINT32_MAX << (32 - RTE_MIN(c->persistence_granularity, 32)));
 		vs->sched_unknown_tcp = c->proto == IPPROTO_TCP &&
 			(in->sc->unknown_tcp == LB_UNKNOWN_TCP_SCHEDULE ||
 			 (in->sc->unknown_tcp == LB_UNKNOWN_TCP_MH_ONLY &&
 			  c->sched == LB_SCHED_MH));
 		vs->active = vip_active(in, c->vip);
-		vs->rs = &rs[id];
+		vs->rs = &rs[k];
 		vs->n_rs = c->n_rs;
-		for (j = 0; j < c->n_rs; j++, id++) {
+		for (j = 0; j < c->n_rs; j++, k++) {
 			const struct lb_cfg_rs *cr = &c->rs[j];
 			int p = lb_sysconf_port_for_ip(in->sc, cr->addr.ip);
-			const struct lb_svc_rs_health *h =
-				in->rs_health != NULL ? &in->rs_health[id] : NULL;
-			uint32_t w = h == NULL ? cr->weight : h->alive ? h->weight : 0;
+			uint32_t id = ids != NULL ? ids->rs_id[k] : k;
+			const struct lb_svc_override *o;
+			const struct lb_svc_rs_health *h;
+			uint32_t hw;
+			bool down;
 
-			rs[id].id = id;
-			rs[id].ip = cr->addr.ip;
-			rs[id].port = rte_cpu_to_be_16(cr->port != 0 ? cr->port : c->port);
-			rs[id].out_port = p < 0 ? 0 : (uint16_t)p;
-			rs[id].weight = w;
-			rs[id].vs_id = i;
-			srs[id].id = id;
-			srs[id].weight = w;
-			srs[id].addr = rs[id].ip;
-			srs[id].port = rs[id].port;
-			/* Removed: out of rs_by_id, so its flows drop (rs_gone). */
-			svc->rs_by_id[id] = h == NULL || h->alive ? &rs[id] : NULL;
+			if (id >= LB_MAX_RS || svc->rs_by_id[id] != NULL) {
+				rte_errno = EINVAL;
+				goto err;
+			}
+			o = in->ovr != NULL ? &in->ovr[id] : NULL;
+			h = in->rs_health != NULL ? &in->rs_health[id] : NULL;
+			/* Health first (failed: out; inhibited: 0), then lbctl's weight override. */
+			down = h != NULL && !h->alive;
+			hw = h == NULL ? cr->weight : h->weight;
+			rs[k].id = id;
+			rs[k].ip = cr->addr.ip;
+			rs[k].port = rte_cpu_to_be_16(cr->port != 0 ? cr->port : c->port);
+			rs[k].out_port = p < 0 ? 0 : (uint16_t)p;
+			rs[k].cfg_weight = cr->weight;
+			if (down)
+				rs[k].weight = 0;
+			else if (o != NULL && o->weight >= 0 && !(h != NULL && h->weight == 0))
+				rs[k].weight = (uint32_t)o->weight;	/* inhibited stays 0 */
+			else
+				rs[k].weight = hw;
+			rs[k].disabled = o != NULL && o->disabled;
+			rs[k].vs_id = vs_id;
+			srs[k].id = id;
+			srs[k].weight = rs[k].disabled || down ? 0 : rs[k].weight;
+			srs[k].addr = rs[k].ip;
+			srs[k].port = rs[k].port;
+			/* A disabled or failed server keeps its id but is unreachable (rs_gone). */
+			if (!rs[k].disabled && !down)
+				svc->rs_by_id[id] = &rs[k];
 		}
 		vs->grp.algo = c->sched;
-		vs->grp.rs = &srs[id - c->n_rs];
+		vs->grp.rs = &srs[k - c->n_rs];
 		vs->grp.n = c->n_rs;
 		if (lb_sched_group_build(&vs->grp) != 0)
 			goto err_nomem;

@@ -16,7 +16,8 @@
  * server's id is its position counting real servers of all virtual services
  * in config order. Both index the snapshot directly. Ids are stable for the
  * life of a config; a reload must keep ids of surviving servers (and not
- * reuse removed ones while connections may point at them).
+ * reuse removed ones while connections may point at them): lb_svc_ids.h
+ * assigns such ids, passed in lb_svc_input.ids (NULL = positional ids).
  */
 
 #include <stdint.h>
@@ -37,8 +38,10 @@ struct lb_svc_rs {
 	uint32_t ip;		/**< network order */
 	uint16_t port;		/**< network order */
 	uint16_t out_port;	/**< lb port index it is on-link on */
-	uint32_t weight;
+	uint32_t weight;	/**< effective: config weight or runtime override */
 	uint32_t vs_id;
+	uint32_t cfg_weight;	/**< weight in lb.conf */
+	bool disabled;		/**< administratively down (lbctl disable) */
 };
 
 /** A virtual service. */
@@ -48,6 +51,8 @@ struct lb_svc_vs {
 	uint16_t port;		/**< network order */
 	uint8_t proto;
 	bool active;		/**< VIP owned here (its instance is master) */
+	bool used;		/**< false for an id hole left by a reload */
+	uint32_t cfg_idx;	/**< index in lb_config.vs */
 	enum lb_fwd_kind kind;
 	uint16_t laddr_first;		/**< FNAT: its local addresses are */
 	uint16_t n_laddr;		/**<   laddr_all[laddr_first .. +n_laddr) */
@@ -63,14 +68,15 @@ struct lb_svc_vs {
 struct lb_svc {
 	uint64_t gen;			/**< increases with every snapshot */
 	struct rte_hash *vs_hash;	/**< (vip, port, proto) -> vs */
-	struct lb_svc_vs *vs;		/**< indexed by vs id */
-	uint32_t n_vs;
-	uint32_t n_rs;
-	struct lb_svc_rs *rs_all;		/**< every real server, by id */
-	struct lb_sched_rs *sched_rs_all;	/**< scheduler view, by id */
+	struct lb_svc_vs *vs;		/**< indexed by vs id (holes have used == false) */
+	uint32_t n_vs;			/**< vs id bound (max id + 1) */
+	uint32_t n_rs;			/**< entries of rs_all */
+	struct lb_svc_rs *rs_all;		/**< every real server, in config order */
+	struct lb_sched_rs *sched_rs_all;	/**< scheduler view, in config order */
 	uint32_t laddr_all[LB_MAX_LADDR];	/**< FNAT local addresses, network order */
 	uint16_t laddr_port[LB_MAX_LADDR];	/**< lb port each one is on-link on */
 	uint32_t n_laddr;
+	/** Real server by id; NULL for unused and disabled ids. */
 	const struct lb_svc_rs *rs_by_id[LB_MAX_RS];
 };
 
@@ -87,6 +93,20 @@ struct lb_svc_rs_health {
 	uint32_t weight;	/**< weight while alive (misc_dynamic, inhibit: 0) */
 };
 
+/** Runtime override of one real server (lbctl weight, drain, disable). */
+struct lb_svc_override {
+	int64_t weight;		/**< < 0: the config's weight */
+	bool disabled;		/**< out of service: no new flows, tracked flows dropped */
+};
+
+/** Stable ids for a config (see lb_svc_ids.h). */
+struct lb_svc_ids {
+	uint32_t *vs_id;	/**< [cfg->n_vs] */
+	uint32_t *rs_id;	/**< [real servers of all services, config order] */
+	uint32_t n_vs_ids;	/**< vs id bound, <= LB_MAX_VS */
+	uint32_t n_rs_ids;	/**< rs id bound, <= LB_MAX_RS */
+};
+
 /** Runtime inputs of a snapshot besides the config. */
 struct lb_svc_input {
 	const struct lb_config *cfg;
@@ -95,6 +115,8 @@ struct lb_svc_input {
 	/** [real-server id], or NULL: every server alive with its config weight. */
 	const struct lb_svc_rs_health *rs_health;
 	uint64_t gen;
+	const struct lb_svc_ids *ids;	/**< NULL: positional ids */
+	const struct lb_svc_override *ovr;	/**< [LB_MAX_RS] by rs id, or NULL */
 };
 
 /**

@@ -78,7 +78,7 @@ static const struct sc_uint_key timeout_uints[] = {
 static const char *const top_keys[] = {
 	"ports", "neighbors", "mbufs", "mbuf_cache", "rx_desc", "tx_desc", "burst",
 	"conn_table_size", "ctl_ring_size", "arp_refresh", "timeouts", "eal_args",
-	"unknown_tcp", NULL,
+	"unknown_tcp", "metrics_listen", NULL,
 };
 static const char *const port_keys[] = { "name", "dev", "address", "host_if", NULL };
 static const char *const neigh_keys[] = { "ip", "mac", "port", NULL };
@@ -103,6 +103,8 @@ lb_sysconf_defaults(struct lb_sysconf *sc)
 	sc->conn_table_size = 1u << 20;
 	sc->ctl_ring_size = 4096;
 	sc->arp_refresh = 30;
+	sc->metrics_addr = htonl(INADDR_LOOPBACK);	/* 127.0.0.1:9464 */
+	sc->metrics_port = 9464;
 	sc->timeouts.tcp_established = 900;
 	sc->timeouts.tcp_syn_recv = 30;
 	sc->timeouts.tcp_fin_wait = 120;
@@ -1103,6 +1105,38 @@ parse_timeouts(struct sc_ctx *ctx, const config_setting_t *g)
 	}
 }
 
+/* metrics_listen = "IP:PORT" (Prometheus), or "off". */
+static void
+parse_metrics_listen(struct sc_ctx *ctx, const config_setting_t *s)
+{
+	const char *v = config_setting_get_string(s);
+	char buf[32], *colon, *end;
+	unsigned long port;
+	struct in_addr a;
+
+	if (v == NULL) {
+		sc_error(ctx, s, "'metrics_listen' must be a string, \"IP:PORT\" or \"off\"");
+		return;
+	}
+	if (strcmp(v, "off") == 0) {
+		ctx->sc->metrics_port = 0;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", v);
+	colon = strrchr(buf, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	port = colon != NULL ? strtoul(colon + 1, &end, 10) : 0;
+	if (colon == NULL || strlen(v) >= sizeof(buf) || *end != '\0' || colon[1] == '\0' ||
+	    port == 0 || port > 65535 || inet_pton(AF_INET, buf, &a) != 1) {
+		sc_error(ctx, s, "metrics_listen '%s' is not IP:PORT (e.g. \"127.0.0.1:9464\") "
+			 "or \"off\"", v);
+		return;
+	}
+	ctx->sc->metrics_addr = a.s_addr;
+	ctx->sc->metrics_port = (uint16_t)port;
+}
+
 static void
 parse_eal_args(struct sc_ctx *ctx, const config_setting_t *a)
 {
@@ -1195,6 +1229,10 @@ parse_root(struct sc_ctx *ctx, const config_setting_t *root)
 		}
 		if (strcmp(key, "unknown_tcp") == 0) {
 			parse_unknown_tcp(ctx, s);
+			continue;
+		}
+		if (strcmp(key, "metrics_listen") == 0) {
+			parse_metrics_listen(ctx, s);
 			continue;
 		}
 		for (k = 0; k < sizeof(top_uints) / sizeof(top_uints[0]); k++) {

@@ -99,6 +99,8 @@ struct lb_sysconf {
 	enum lb_unknown_tcp unknown_tcp;	/**< default LB_UNKNOWN_TCP_MH_ONLY */
 	char *eal_args[LB_SYSCONF_EAL_MAX];	/**< eal_args = [ ... ], strdup'd */
 	unsigned int n_eal_args;
+	uint32_t metrics_addr;		/**< Prometheus listen address, network order */
+	uint16_t metrics_port;		/**< default 9464 on 127.0.0.1; 0 = off */
 };
 
 /**

@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
+#include <string.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include <rte_byteorder.h>
 
+#include "lb_svc_ids.h"
 #include "lb_svc.h"
 #include "eal_test.h"
 
@@ -304,6 +307,123 @@ test_fnat_laddrs(void **state)
 	lb_sysconf_free(&sc);
 }
 
+/* conf with the first virtual server's real servers changed. */
+static struct lb_config *
+conf_with(const char *from, const char *to)
+{
+	char buf[sizeof(conf) + 256], *p;
+	struct lb_config *cfg;
+
+	p = strstr(conf, from);
+	assert_non_null(p);
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(p - conf), conf, to, p + strlen(from));
+	cfg = lb_cfg_parse_string(buf, "t.conf", NULL);
+	assert_non_null(cfg);
+	return cfg;
+}
+
+static void
+test_ids_stable(void **state)
+{
+	struct lb_config *c1 = lb_cfg_parse_string(conf, "t.conf", NULL);
+	struct lb_config *c2, *c3;
+	struct lb_svc_idmap *empty = calloc(1, sizeof(*empty));
+	struct lb_svc_idmap *m1 = calloc(1, sizeof(*m1));
+	struct lb_svc_idmap *m2 = calloc(1, sizeof(*m2));
+	struct lb_svc_idmap *m3 = calloc(1, sizeof(*m3));
+	struct lb_svc_ids ids1, ids2, ids3;
+
+	(void)state;
+	assert_non_null(c1);
+	assert_true(empty != NULL && m1 != NULL && m2 != NULL && m3 != NULL);
+	/* From an empty map: positional ids. */
+	assert_int_equal(lb_svc_ids_assign(empty, c1, 0, 100, m1, &ids1), 0);
+	assert_int_equal(ids1.rs_id[0], 0);
+	assert_int_equal(ids1.rs_id[1], 1);
+	assert_int_equal(ids1.rs_id[2], 2);
+	assert_int_equal(ids1.vs_id[1], 1);
+	assert_int_equal(ids1.n_rs_ids, 3);
+	assert_int_equal(ids1.n_vs_ids, 2);
+
+	/* .22 removed, .24 added: .21 and .23 keep 0 and 2, .24 gets 3 (1 is quarantined). */
+	c2 = conf_with("198.18.0.22 80", "198.18.0.24 80");
+	assert_int_equal(lb_svc_ids_assign(m1, c2, 10, 100, m2, &ids2), 0);
+	assert_int_equal(ids2.rs_id[0], 0);
+	assert_int_equal(ids2.rs_id[1], 3);
+	assert_int_equal(ids2.rs_id[2], 2);
+	assert_int_equal(ids2.n_rs_ids, 4);
+	assert_true(lb_svc_ids_rs_removed(m1, m2, 1));
+	assert_false(lb_svc_ids_rs_removed(m1, m2, 0));
+	assert_int_equal(m2->rs[1].state, LB_SVC_ID_RETIRED);
+
+	/* After the quarantine, id 1 is free again: .25 takes it. */
+	c3 = conf_with("198.18.0.22 80", "198.18.0.25 80");
+	assert_int_equal(lb_svc_ids_assign(m2, c3, 50, 100, m3, &ids3), 0);
+	assert_int_equal(ids3.rs_id[1], 3 + 1);	/* still quarantined at t=50 */
+	lb_svc_ids_free(&ids3);
+	assert_int_equal(lb_svc_ids_assign(m2, c3, 111, 100, m3, &ids3), 0);
+	assert_int_equal(ids3.rs_id[1], 1);
+	assert_int_equal(m3->rs[3].state, LB_SVC_ID_RETIRED);	/* .24 went away */
+
+	lb_svc_ids_free(&ids1);
+	lb_svc_ids_free(&ids2);
+	lb_svc_ids_free(&ids3);
+	free(empty);
+	free(m1);
+	free(m2);
+	free(m3);
+	lb_cfg_free(c1);
+	lb_cfg_free(c2);
+	lb_cfg_free(c3);
+}
+
+static void
+test_build_ids_overrides(void **state)
+{
+	struct lb_config *cfg = lb_cfg_parse_string(conf, "t.conf", NULL);
+	bool master[2] = { true, true };
+	uint32_t vs_id[2] = { 5, 1 }, rs_id[3] = { 7, 4, 9 };
+	struct lb_svc_ids ids = { .vs_id = vs_id, .rs_id = rs_id, .n_vs_ids = 6, .n_rs_ids = 10 };
+	static struct lb_svc_override ovr[LB_MAX_RS];
+	struct lb_svc_input in = { .cfg = cfg, .vrrp_master = master, .gen = 1, .ids = &ids,
+				   .ovr = ovr };
+	const struct lb_svc_vs *vs;
+	struct lb_sysconf sc;
+	struct lb_svc *svc;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	in.sc = &sc;
+	for (i = 0; i < LB_MAX_RS; i++)
+		ovr[i].weight = -1;
+	ovr[4].weight = 6;		/* .22: weight 0 -> 6 */
+	ovr[7].disabled = true;		/* .21: out of service */
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_int_equal(svc->n_vs, 6);
+	assert_false(svc->vs[0].used);
+	vs = lb_svc_lookup(svc, ip4("198.18.0.100"), RTE_BE16(80), IPPROTO_TCP);
+	assert_non_null(vs);
+	assert_int_equal(vs->id, 5);
+	assert_int_equal(vs->rs[0].id, 7);
+	assert_true(vs->rs[0].disabled);
+	assert_int_equal(vs->grp.rs[0].weight, 0);	/* never scheduled */
+	assert_null(svc->rs_by_id[7]);			/* its flows are dropped */
+	assert_int_equal(vs->rs[1].weight, 6);
+	assert_int_equal(vs->rs[1].cfg_weight, 0);
+	assert_ptr_equal(svc->rs_by_id[4], &vs->rs[1]);
+	assert_int_equal(svc->rs_by_id[9]->vs_id, 1);
+	lb_svc_free(svc);
+
+	/* Duplicate ids are refused. */
+	rs_id[2] = 4;
+	assert_null(lb_svc_build(&in));
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,6 +432,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sched_tables_and_policy),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_fnat_laddrs),
+		cmocka_unit_test(test_ids_stable),
+		cmocka_unit_test(test_build_ids_overrides),
 	};
 	int ret;
 
