@@ -28,5 +28,13 @@ void lb_ctrl_vrrp_poll(struct lb_ctx *ctx);
 void lb_ctrl_vrrp_shutdown(struct lb_ctx *ctx);
 void lb_ctrl_vrrp_stats_print(struct lb_ctx *ctx, FILE *out);
 void lb_ctrl_vrrp_fini(struct lb_ctx *ctx);
+/*
+ * Reload: instances are matched by name. Until VRRP parameters can change live,
+ * a reload that adds, removes or changes an instance is refused (-EINVAL, reasons on
+ * diag); after the swap, rebind points each instance at the new config's copy.
+ */
+int lb_ctrl_vrrp_reload_check(const struct lb_ctx *ctx, const struct lb_config *ncfg,
+			      FILE *diag);
+void lb_ctrl_vrrp_rebind(struct lb_ctx *ctx);
 
 #endif /* LB_CTRL_INT_H */

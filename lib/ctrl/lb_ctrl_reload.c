@@ -13,7 +13,7 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 
-#include "lb_ctrl.h"
+#include "lb_ctrl_int.h"
 #include "lb_log.h"
 
 #define QUARANTINE_SLACK 60	/* seconds on top of the longest timeout */
@@ -141,6 +141,8 @@ lb_ctrl_reload(struct lb_ctx *ctx, FILE *diag)
 	}
 	ncfg = lb_cfg_load(ctx->cfg_path, mem);
 	ret = ncfg == NULL ? -EINVAL : lb_svc_check(ncfg, &ctx->sc, mem);
+	if (ret == 0)
+		ret = lb_ctrl_vrrp_reload_check(ctx, ncfg, mem);
 	fclose(mem);
 	if (msg_len > 0)
 		log_lines(ctx, diag, msg);
@@ -191,6 +193,7 @@ lb_ctrl_reload(struct lb_ctx *ctx, FILE *diag)
 		       rte_strerror(-ret));
 		goto refused;
 	}
+	lb_ctrl_vrrp_rebind(ctx);
 	for (i = 0; i < LB_MAX_RS; i++)
 		if (lb_svc_ids_rs_removed(ctx->idmap, next, i)) {
 			removed++;

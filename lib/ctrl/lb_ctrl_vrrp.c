@@ -327,6 +327,75 @@ lb_ctrl_vrrp_init(struct lb_ctx *ctx, FILE *diag)
 	return 0;
 }
 
+/* The VRRP fields a running instance was set up from (setup_instance). */
+static bool
+vrrp_same(const struct lb_cfg_vrrp *a, const struct lb_cfg_vrrp *b)
+{
+	unsigned int j;
+
+	if (a->vrid != b->vrid || a->priority != b->priority || a->state != b->state ||
+	    a->nopreempt != b->nopreempt || a->advert_int_ms != b->advert_int_ms ||
+	    a->auth_type != b->auth_type || strcmp(a->interface, b->interface) != 0 ||
+	    strcmp(a->auth_pass, b->auth_pass) != 0 || a->n_vips != b->n_vips)
+		return false;
+	for (j = 0; j < a->n_vips; j++)
+		if (a->vips[j].addr.ip != b->vips[j].addr.ip)
+			return false;
+	return true;
+}
+
+int
+lb_ctrl_vrrp_reload_check(const struct lb_ctx *ctx, const struct lb_config *ncfg, FILE *diag)
+{
+	const struct lb_ctrl_vrrp *vr = ctx->vrrp;
+	unsigned int i, j;
+	int ret = 0;
+
+	if (vr == NULL)
+		return 0;
+	if (ncfg->global.vrrp_version != ctx->cfg->global.vrrp_version) {
+		fprintf(diag, "reload: changing vrrp_version needs a restart\n");
+		ret = -EINVAL;
+	}
+	for (i = 0; i < vr->n; i++) {
+		for (j = 0; j < ncfg->n_vrrp; j++)
+			if (strcmp(ncfg->vrrp[j].name, vr->vi[i].cfg->name) == 0)
+				break;
+		if (j == ncfg->n_vrrp) {
+			fprintf(diag, "reload: removing vrrp_instance %s needs a restart\n",
+				vr->vi[i].cfg->name);
+			ret = -EINVAL;
+		} else if (!vrrp_same(vr->vi[i].cfg, &ncfg->vrrp[j])) {
+			fprintf(diag, "%s:%u: reload: changing vrrp_instance %s needs a restart "
+				"(live VRRP changes are not supported yet)\n", ncfg->vrrp[j].file,
+				ncfg->vrrp[j].line, ncfg->vrrp[j].name);
+			ret = -EINVAL;
+		}
+	}
+	if (ncfg->n_vrrp != vr->n && ret == 0) {
+		fprintf(diag, "reload: adding a vrrp_instance needs a restart\n");
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+void
+lb_ctrl_vrrp_rebind(struct lb_ctx *ctx)
+{
+	struct lb_ctrl_vrrp *vr = ctx->vrrp;
+	unsigned int i, j;
+
+	if (vr == NULL)
+		return;
+	for (i = 0; i < vr->n; i++)
+		for (j = 0; j < ctx->cfg->n_vrrp; j++)
+			if (strcmp(ctx->cfg->vrrp[j].name, vr->vi[i].cfg->name) == 0) {
+				vr->vi[i].cfg = &ctx->cfg->vrrp[j];
+				vr->vi[i].idx = j;
+				break;
+			}
+}
+
 static bool
 link_up(struct lb_ctx *ctx, uint16_t port)
 {

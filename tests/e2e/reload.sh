@@ -125,6 +125,11 @@ lbconf 0 2 | sed 's/198.18.0.23 80/198.19.5.5 80/' >"$LAB_DIR/lb.conf"
 out=$(lab_lbctl reload 2>&1)
 check "off-link real server: refused with file:line" \
 	test $? -eq 1 -a -n "$(grep 'lb.conf:[0-9]*: error: real_server 198.19.5.5' <<<"$out")"
+# A VRRP change cannot be applied live yet: refused, never half-applied.
+lbconf 0 2 | sed 's/priority 150/priority 120/' >"$LAB_DIR/lb.conf"
+out=$(lab_lbctl reload 2>&1)
+check "vrrp_instance change: refused with file:line" \
+	test $? -eq 1 -a -n "$(grep 'lb.conf:[0-9]*: reload: changing vrrp_instance .* needs a restart' <<<"$out")"
 out=$(lab_get_vip) || true
 check "still serving after refused reloads ($out)" test "$(lab_body_index "${out%%|*}")" -ge 0
 
