@@ -76,6 +76,27 @@ for f in reference-master.conf checkers.conf dual-master-a.conf; do
 	rm -f "$out.1" "$out.2"
 done
 
+# -i defaults to the short host name: "@<host>" lines are kept, "@^<host>" lines dropped.
+host=$(hostname -s)
+{
+	echo "@$host vrrp_instance VI_HOST {"
+	echo "@$host     interface eth0"
+	echo "@$host     virtual_router_id 61"
+	echo "@$host }"
+	echo "@^$host vrrp_instance VI_NOT_HOST {"
+	echo "@^$host     interface eth0"
+	echo "@^$host     virtual_router_id 62"
+	echo "@^$host }"
+} >"$out.id"
+"$lbapp" --dump-config -f "$out.id" >"$out.1" 2>&1
+if grep -q 'vrrp_instance "VI_HOST"' "$out.1" && ! grep -q 'VI_NOT_HOST' "$out.1" &&
+	"$lbapp" --dump-config -i other -f "$out.id" 2>&1 | grep -q 'vrrp_instance "VI_NOT_HOST"'; then
+	echo "ok   -i defaults to the short host name ($host)"; pass=$((pass + 1))
+else
+	echo "FAIL -i default: @$host lines not kept"; sed 's/^/    /' "$out.1"; fail=$((fail + 1))
+fi
+rm -f "$out.id" "$out.1"
+
 # docs/config-reference.md names every keyword of the parser's tables.
 missing=$(grep -ohE 'KW[A-Z_]*\("[^"]+"' ../../lib/cfg/*.c | sed -E 's/.*\("//; s/"$//' | sort -u |
 	while read -r kw; do grep -qF "\`$kw\`" ../../docs/config-reference.md || echo "$kw"; done)
