@@ -74,7 +74,7 @@ if [[ ${1:-} == --down ]]; then
 	exit 0
 fi
 
-if [[ -e $WORKDIR/lab.env ]] || ip netns list | grep -q "^$PREFIX"; then
+if [[ -e $WORKDIR/lab.env ]] || ip netns list | grep "^$PREFIX" >/dev/null; then
 	die "a demo lab is already up (left by --keep?): run '$0 --down' first"
 fi
 

@@ -127,7 +127,7 @@ lab_up() {
 		lab_err "lab_up: bad prefix '$prefix'"
 		return 1
 	fi
-	if ip netns list | awk '{print $1}' | grep -q -F -- "$prefix"; then
+	if ip netns list | awk '{print $1}' | grep -F -- "$prefix" >/dev/null; then
 		lab_err "namespaces with prefix '$prefix' already exist"
 		return 1
 	fi
@@ -238,7 +238,7 @@ http {
 EOF
 	# Temp paths exist only for the modules nginx was built with.
 	for m in fastcgi uwsgi scgi; do
-		if ! nginx -V 2>&1 | grep -q -- "--without-http_${m}_module"; then
+		if ! nginx -V 2>&1 | grep -- "--without-http_${m}_module" >/dev/null; then
 			echo "	${m}_temp_path $d/tmp/$m;"
 		fi
 	done
@@ -324,7 +324,7 @@ lab_stop_rs() {
 			fi
 			rm -f "$d/nginx.pid"
 		fi
-		if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
+		if ip netns list | awk '{print $1}' | grep -x -- "$ns" >/dev/null; then
 			ip netns exec "$ns" "$LAB_ROOT/scripts/realserver.sh" stop "$LAB_VIP" \
 				>/dev/null 2>&1 || true
 		fi
@@ -605,7 +605,7 @@ lab_down() {
 	lab_stop_rs
 	for ns in "$LAB_NS_CL" "$LAB_NS_DIR" "${LAB_NS_RS[@]}" "$LAB_NS_SW"; do
 		[[ -n $ns ]] || continue
-		ip netns list | awk '{print $1}' | grep -qx -- "$ns" || continue
+		ip netns list | awk '{print $1}' | grep -x -- "$ns" >/dev/null || continue
 		# Anything else still running in a lab namespace was started by this lab.
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
 			kill -TERM "$pid" 2>/dev/null

@@ -88,7 +88,7 @@ lab_vrrp_wait_log() {
 	local f=$1 re=$2 secs=$3 from=${4:-0} t0 tries
 	t0=$(date +%s%N)
 	for ((tries = 0; tries < secs * 50; tries++)); do
-		if tail -n +"$((from + 1))" "$f" 2>/dev/null | grep -qE -- "$re"; then
+		if tail -n +"$((from + 1))" "$f" 2>/dev/null | grep -E -- "$re" >/dev/null; then
 			echo $((($(date +%s%N) - t0) / 1000000))
 			return 0
 		fi
@@ -122,7 +122,7 @@ lab_vrrp_vip_mac() {
 lab_vrrp_down() {
 	local pid tries
 	[[ -n $LAB_NS_DIR2 ]] || return 0
-	if ip netns list | awk '{print $1}' | grep -qx -- "$LAB_NS_DIR2"; then
+	if ip netns list | awk '{print $1}' | grep -x -- "$LAB_NS_DIR2" >/dev/null; then
 		for pid in $(ip netns pids "$LAB_NS_DIR2" 2>/dev/null); do
 			kill -TERM "$pid" 2>/dev/null
 		done

@@ -76,7 +76,7 @@ sysctl_set() {
 }
 
 vip_present() {
-	ip -4 -o addr show dev lo | grep -q "inet $1/32 "
+	ip -4 -o addr show dev lo | grep "inet $1/32 " >/dev/null
 }
 
 cmd_start() {

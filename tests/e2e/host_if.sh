@@ -38,8 +38,10 @@ for i in "${!LAB_RS_IPS[@]}"; do
 	[[ $body == "$(lab_rs_body "$i")" ]] || fail "director HTTP to $ip: '$body'"
 	echo "director -> $ip: ping and HTTP ok"
 done
-lab_ns_exec dir ip neigh show dev lb-eth0 | grep -q "${LAB_RS_IPS[0]} .*lladdr" ||
-	fail "no kernel ARP entry for ${LAB_RS_IPS[0]}"
+# Captured first: "ip | grep -q" under pipefail can fail on SIGPIPE.
+neigh=$(lab_ns_exec dir ip neigh show dev lb-eth0 2>&1) || true
+[[ $neigh == *"${LAB_RS_IPS[0]} lladdr"* ]] ||
+	fail "no kernel ARP entry for ${LAB_RS_IPS[0]}; lb-eth0 neighbours: $neigh"
 lab_ns_exec cl ping -c 2 -i 0.2 -W 2 "$LAB_DIRECTOR_IP" >/dev/null ||
 	fail "client cannot ping the director"
 out=$(lab_get_vip) || fail "VIP request failed: $out"
