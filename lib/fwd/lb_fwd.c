@@ -362,11 +362,14 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 static void
 capture(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n, uint32_t dir)
 {
+	struct lb_cap_meta *meta;
 	struct rte_mbuf *c;
+	uint64_t tsc;
 	uint16_t i;
 
 	if (w->cap_ring == NULL || w->cap_mp == NULL)
 		return;
+	tsc = rte_rdtsc();
 	for (i = 0; i < n; i++) {
 		c = rte_pktmbuf_copy(pkts[i], w->cap_mp, 0, CAP_SNAPLEN);
 		if (c == NULL) {
@@ -374,6 +377,9 @@ capture(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n, 
 			continue;
 		}
 		c->hash.usr = dir | port;
+		meta = rte_mbuf_to_priv(c);
+		meta->tsc = tsc;
+		meta->len = rte_pktmbuf_pkt_len(pkts[i]);
 		if (rte_ring_sp_enqueue(w->cap_ring, c) != 0) {
 			rte_pktmbuf_free(c);
 			w->cnt[LB_CNT_cap_drop]++;
