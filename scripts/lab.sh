@@ -543,6 +543,20 @@ lab_stat_sum_drops() {
 	lab_stats_final "$log" | awk '$1 ~ /^Drop-/ { s += $2 } END { print s + 0 }'
 }
 
+# lab_check WHAT CMD...: run CMD; print "ok: WHAT", or "NOT OK: WHAT" and count
+# it in LAB_FAILURES (the test decides at its end).
+LAB_FAILURES=0
+lab_check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok: $what"
+	else
+		echo "NOT OK: $what" >&2
+		LAB_FAILURES=$((LAB_FAILURES + 1))
+	fi
+}
+
 # lab_curl ARG...: curl from the client namespace.
 lab_curl() {
 	ip netns exec "$LAB_NS_CL" curl "$@"

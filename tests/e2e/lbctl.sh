@@ -16,7 +16,6 @@ LBCTL=${2:+$(readlink -f "$2")}
 VS=$LAB_VIP:80
 RS1=${LAB_RS_IPS[0]}
 RS2=${LAB_RS_IPS[1]}
-failures=0
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -24,16 +23,7 @@ fail() {
 	exit 1
 }
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "NOT OK: $what" >&2
-		failures=$((failures + 1))
-	fi
-}
+check() { lab_check "$@"; }
 
 # expect_err NAME REGEX ARG...: lbctl fails (status 1) with one line matching REGEX.
 expect_err() {
@@ -45,7 +35,7 @@ expect_err() {
 		echo "ok: $name -> $out"
 	else
 		echo "NOT OK: $name: status $rc, stderr '$out' (want 1 and /$re/)" >&2
-		failures=$((failures + 1))
+		LAB_FAILURES=$((LAB_FAILURES + 1))
 	fi
 }
 
@@ -263,5 +253,5 @@ grep -E 'lbctl (weight|drain|disable|enable)' "$LAB_LBAPP_LOG" | sed 's/^/log: /
 check "state changes logged, one line each" test "$(grep -Ec 'lbctl (weight|drain|disable|enable)' \
 	"$LAB_LBAPP_LOG")" -eq 5
 
-((failures == 0)) || fail "$failures checks failed"
+((LAB_FAILURES == 0)) || fail "$LAB_FAILURES checks failed"
 echo "PASS"

@@ -17,7 +17,6 @@ LBCTL=${2:+$(readlink -f "$2")}
 LAB_RS_IPS=(198.18.0.21 198.18.0.22 198.18.0.23)
 SIZE=$((24 * 1024 * 1024))
 RATE=3M
-failures=0
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -25,16 +24,7 @@ fail() {
 	exit 1
 }
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "NOT OK: $what" >&2
-		failures=$((failures + 1))
-	fi
-}
+check() { lab_check "$@"; }
 
 # lbconf RS_INDEX...: rr over the given real servers.
 lbconf() {
@@ -159,5 +149,5 @@ rc=0
 lab_stop_lbapp || rc=$?
 lab_print_final_stats | grep -E 'rs_gone|not_syn|Hits'
 check "lbapp exit 0 (got $rc)" test "$rc" -eq 0
-((failures == 0)) || fail "$failures checks failed"
+((LAB_FAILURES == 0)) || fail "$LAB_FAILURES checks failed"
 echo "PASS"
