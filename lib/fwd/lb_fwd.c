@@ -220,19 +220,6 @@ redirect(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t owner)
 	w->cnt[LB_CNT_redirected]++;
 }
 
-/*
- * NAT with several workers: a flow belongs to the worker chosen by its client
- * (address, port), which the request carries as source and the real server's
- * reply as destination, so both directions meet in one connection table.
- */
-static inline uint16_t
-nat_owner(uint32_t client, uint16_t cport, uint16_t n_workers)
-{
-	uint32_t h = (client ^ ((uint32_t)cport << 16) ^ cport) * UINT32_C(2654435761);
-
-	return (uint16_t)(((uint64_t)h * n_workers) >> 32);
-}
-
 /* Act on a verdict of the mode functions (lb_fwd_modes.h). */
 static inline void
 mode_verdict(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, int v, uint16_t arg)
@@ -308,7 +295,7 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 			/* NAT: a real server's reply that another worker owns? */
 			if (unlikely(svc->n_nat_rs != 0 && sh->n_workers > 1) &&
 			    lb_svc_nat_rs_maybe(svc, pkt.key.saddr, pkt.key.sport)) {
-				arg = nat_owner(pkt.key.daddr, pkt.key.dport, sh->n_workers);
+				arg = lb_fwd_nat_owner(pkt.key.daddr, pkt.key.dport, sh->n_workers);
 				if (arg != w->idx) {
 					redirect(w, m, port, arg);
 					return;
@@ -324,7 +311,7 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 			return;
 		}
 		if (vs->kind == LB_FWD_NAT && sh->n_workers > 1) {
-			arg = nat_owner(pkt.key.saddr, pkt.key.sport, sh->n_workers);
+			arg = lb_fwd_nat_owner(pkt.key.saddr, pkt.key.sport, sh->n_workers);
 			if (arg != w->idx) {
 				redirect(w, m, port, arg);
 				return;

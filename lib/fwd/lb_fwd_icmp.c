@@ -65,6 +65,29 @@ icmp_rewrite(struct icmp_ctx *x, uint32_t o_src, uint32_t o_dst, uint32_t i_src,
 static int
 icmp_route(struct lb_worker *w, const struct lb_svc *svc, struct rte_mbuf *m, uint16_t *arg);
 
+/*
+ * The other worker that owns the NAT flow an ICMP error quotes, or -1: the
+ * quote is client -> RS (from the real server's side) or VIP -> client (from
+ * the client's side); the client end picks the owner.
+ */
+static int
+nat_icmp_owner(const struct lb_worker *w, const struct lb_svc *svc, const struct icmp_ctx *x)
+{
+	const struct lb_svc_vs *vs;
+	uint16_t o;
+
+	if (lb_svc_nat_rs_maybe(svc, x->in->dst_addr, x->in_ports->dst_port)) {
+		o = lb_fwd_nat_owner(x->in->src_addr, x->in_ports->src_port, w->sh->n_workers);
+		return o != w->idx ? o : -1;
+	}
+	vs = lb_svc_lookup(svc, x->in->src_addr, x->in_ports->src_port, x->in->next_proto_id);
+	if (vs != NULL && vs->kind == LB_FWD_NAT) {
+		o = lb_fwd_nat_owner(x->in->dst_addr, x->in_ports->dst_port, w->sh->n_workers);
+		return o != w->idx ? o : -1;
+	}
+	return -1;
+}
+
 int
 lb_fwd_icmp(struct lb_worker *w, const struct lb_svc *svc, struct rte_mbuf *m, uint16_t *arg)
 {
@@ -153,7 +176,25 @@ icmp_route(struct lb_worker *w, const struct lb_svc *svc, struct rte_mbuf *m, ui
 		}
 		return lb_fwd_to_rs(w, rs, m, arg);
 	}
-	/* FNAT: a real server (or its path) about laddr:lport -> RS. */
+	/* NAT, several workers: the flow may be the client owner's. */
+	if (svc->n_nat_rs != 0 && w->sh->n_workers > 1) {
+		int o = nat_icmp_owner(w, svc, &x);
+
+		if (o >= 0) {
+			*arg = (uint16_t)o;
+			return LB_MODE_REDIRECT;
+		}
+	}
+	/* FNAT: a real server (or its path) about laddr:lport -> RS; the port's owner. */
+	if (w->sh->n_workers > 1 && lb_svc_laddr_index(svc, x.in->src_addr) >= 0) {
+		uint32_t lp = rte_be_to_cpu_16(x.in_ports->src_port);
+
+		if (lp >= LB_FNAT_LPORT_MIN &&
+		    (lp - LB_FNAT_LPORT_MIN) % w->sh->n_workers != w->idx) {
+			*arg = (uint16_t)((lp - LB_FNAT_LPORT_MIN) % w->sh->n_workers);
+			return LB_MODE_REDIRECT;
+		}
+	}
 	c = lb_fwd_fnat_flow(w, svc, x.in->src_addr, x.in_ports->src_port, &peer);
 	if (c == NULL || c->vs_id >= svc->n_vs)
 		return LB_MODE_PASS;

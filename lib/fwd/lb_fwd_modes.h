@@ -114,9 +114,26 @@ int lb_fwd_fnat_reply(struct lb_worker *w, const struct lb_svc *svc, const struc
  * rewrite it for the side that sent the quoted packet (lb_fwd_icmp.c).
  *
  * @return
- *   LB_MODE_PASS (not such an error: to control), LB_MODE_TX or LB_MODE_DROP.
+ *   LB_MODE_PASS (not such an error: to control), LB_MODE_TX, LB_MODE_DROP, or
+ *   LB_MODE_REDIRECT (*arg = the worker that owns the NAT flow quoted).
  */
 int lb_fwd_icmp(struct lb_worker *w, const struct lb_svc *svc, struct rte_mbuf *m,
 		uint16_t *arg);
+
+/**
+ * NAT with several workers: the worker that owns a flow, chosen by its client
+ * (address, port), which the request carries as source and the real server's
+ * reply as destination (network order).
+ *
+ * @return
+ *   The owner's worker index, < n_workers. Thread safety: pure.
+ */
+static inline uint16_t
+lb_fwd_nat_owner(uint32_t client, uint16_t cport, uint16_t n_workers)
+{
+	uint32_t h = (client ^ ((uint32_t)cport << 16) ^ cport) * UINT32_C(2654435761);
+
+	return (uint16_t)(((uint64_t)h * n_workers) >> 32);
+}
 
 #endif /* LB_FWD_MODES_H */

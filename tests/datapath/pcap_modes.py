@@ -9,13 +9,17 @@ byte with the frame scapy builds on its own from the input (addresses, ports,
 MACs changed as the mode must; checksums computed by scapy from scratch).
 The final counters must account for every input packet.
 
-Usage: pcap_modes.py LBAPP [MODE...]   (modes: nat tun fnat; default all)
+nat2w runs two workers (two net_pcap queues): each reads flows the other owns.
+
+Usage: pcap_modes.py LBAPP [MODE...]   (modes: nat nat2w tun fnat; default all)
 """
 
 import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -65,8 +69,11 @@ conn_table_size = 4096;
 """ % (DIR_IP, RS1, RS[RS1], RS2, RS[RS2])
 
 
-def run_lbapp(lbapp, tmp, name, lbconf, frames):
-    """Run lbapp over frames; return (output IP frames, final counters)."""
+def run_lbapp(lbapp, tmp, name, lbconf, frames, frames_q1=None):
+    """Run lbapp over frames; return (output IP frames, final counters).
+
+    With frames_q1, two workers: worker 0 reads frames, worker 1 frames_q1
+    (net_pcap, one rx_pcap and one tx_pcap per queue)."""
     d = os.path.join(tmp, name)
     os.mkdir(d)
     with open(os.path.join(d, "lb.conf"), "w") as f:
@@ -74,11 +81,18 @@ def run_lbapp(lbapp, tmp, name, lbconf, frames):
     with open(os.path.join(d, "dpdk.conf"), "w") as f:
         f.write(DPDK_CONF)
     wrpcap(os.path.join(d, "in.pcap"), frames)
+    vdev = "net_pcap0,rx_pcap=%s/in.pcap,tx_pcap=%s/tx.pcap" % (d, d)
+    cores = ["-l", "0-1"]
+    txs = ["tx.pcap"]
+    if frames_q1 is not None:
+        wrpcap(os.path.join(d, "in1.pcap"), frames_q1)
+        vdev += ",rx_pcap=%s/in1.pcap,tx_pcap=%s/tx1.pcap" % (d, d)
+        cores = ["--lcores", "0@0,1@1,2@1"]  # lcore 2 shares CPU 1: runs on 2 CPUs
+        txs.append("tx1.pcap")
     log = open(os.path.join(d, "out.log"), "w+")
     p = subprocess.Popen(
-        [lbapp, "-l", "0-1", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-         "--file-prefix", "pm%s%d" % (name, os.getpid()), "--vdev",
-         "net_pcap0,rx_pcap=%s/in.pcap,tx_pcap=%s/tx.pcap" % (d, d), "--",
+        [lbapp] + cores + ["--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+         "--file-prefix", "pm%s%d" % (name, os.getpid()), "--vdev", vdev, "--",
          "-f", d + "/lb.conf", "-c", d + "/dpdk.conf"], stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
@@ -102,12 +116,18 @@ def run_lbapp(lbapp, tmp, name, lbconf, frames):
         print(text[-3000:])
         check(False, "%s: lbapp exit status %d" % (name, rc))
         return [], {}
-    # The last worker block (printed once at exit without --stats-period).
+    # The worker blocks (printed once at exit without --stats-period), summed;
+    # the last one runs on into the control section.
     counters = {}
-    for k, v in re.findall(r"([A-Za-z][A-Za-z0-9_-]*): (\d+)", text.split("Datapath statistics")[-1]):
-        counters[k] = int(v)
+    parts = text.split("Datapath statistics")
+    blocks = [parts[-1]]
+    if frames_q1 is not None:
+        blocks.append(parts[-2].split("\n", 1)[1].split("####")[0])
+    for b in blocks:
+        for k, v in re.findall(r"([A-Za-z][A-Za-z0-9_-]*): (\d+)", b):
+            counters[k] = counters.get(k, 0) + int(v)
     # VRRP adverts (IP protocol 112, multicast) are the control lcore's, not forwarded traffic.
-    out = [f for f in rdpcap(os.path.join(d, "tx.pcap")) if IP in f and f[IP].proto != 112]
+    out = [f for t in txs for f in rdpcap(os.path.join(d, t)) if IP in f and f[IP].proto != 112]
     return out, counters
 
 
@@ -232,6 +252,50 @@ def test_nat(lbapp, tmp):
     check(cnt.get("New-flows") == 4, "nat: New-flows %s, want 4" % cnt.get("New-flows"))
 
 
+def nat_owner(client, cport, n_workers):
+    """lb_fwd_nat_owner(): the worker that owns a NAT flow, by its client end."""
+    c = struct.unpack("<I", socket.inet_aton(client))[0]  # network order in memory
+    p = struct.unpack("<H", struct.pack(">H", cport))[0]
+    h = ((c ^ ((p << 16) & 0xffffffff) ^ p) * 2654435761) & 0xffffffff
+    return (h * n_workers) >> 32
+
+
+def port_owned_by(client, worker, start):
+    return next(p for p in range(start, start + 1000) if nat_owner(client, p, 2) == worker)
+
+
+def test_nat2w(lbapp, tmp):
+    """NAT over two workers: each reads flows the other owns; every packet of a
+    flow, its ICMP errors included, is handed to the owner and comes out right."""
+    pa = port_owned_by(CL1, 1, 41000)   # read by worker 0, owned by worker 1
+    pb = port_owned_by(CL2, 0, 42000)   # read by worker 1, owned by worker 0
+    syn_a = client_tcp(CL1, CL1_MAC, pa, "S")
+    synack_a = rs_tcp(RS1, 8080, CL1, pa, "SA")
+    fn_a = icmp_err(ROUTER, ROUTER_MAC, VIP, PORT_MAC, quote(VIP, CL1, 80, pa, "tcp", 0x4321),
+                    4, 1400)
+    syn_b = client_tcp(CL2, CL2_MAC, pb, "S")
+    synack_b = rs_tcp(RS1, 8080, CL2, pb, "SA")
+    pu_b = icmp_err(RS1, RS[RS1], CL2, PORT_MAC, quote(CL2, RS1, pb, 8080, "tcp", 0x1234))
+    want = [to_rs(syn_a, RS1, dport=8080), to_client(synack_a, CL1_MAC),
+            icmp_err(ROUTER, PORT_MAC, RS1, RS[RS1], quote(RS1, CL1, 8080, pa, "tcp", 0x4321),
+                     4, 1400),
+            to_rs(syn_b, RS1, dport=8080), to_client(synack_b, CL2_MAC),
+            icmp_err(VIP, PORT_MAC, CL2, CL2_MAC, quote(CL2, VIP, pb, 80, "tcp", 0x1234))]
+    q0 = [Ether(bytes(f)) for f in (syn_a, synack_a, fn_a)]
+    q1 = [Ether(bytes(f)) for f in (syn_b, synack_b, pu_b)]
+    out, cnt = run_lbapp(lbapp, tmp, "nat2w", lb_conf("NAT"), q0, q1)
+    check(sorted(bytes(f) for f in out) == sorted(bytes(f) for f in want),
+          "nat2w: the 6 frames out are the expected ones (got %d)" % len(out))
+    if sorted(bytes(f) for f in out) != sorted(bytes(f) for f in want):
+        for f in out:
+            f.show2()
+    check(cnt.get("Redirected") == 6, "nat2w: Redirected %s, want 6" % cnt.get("Redirected"))
+    check(cnt.get("ICMP-forwarded") == 2, "nat2w: ICMP-forwarded %s, want 2"
+          % cnt.get("ICMP-forwarded"))
+    check(cnt.get("New-flows") == 2, "nat2w: New-flows %s, want 2" % cnt.get("New-flows"))
+    check(cnt.get("Replies") == 2, "nat2w: Replies %s, want 2" % cnt.get("Replies"))
+
+
 def test_tun(lbapp, tmp):
     small = client_tcp(CL1, CL1_MAC, 40000, "S")
     small_ack = client_tcp(CL1, CL1_MAC, 40000, "A", b"x" * 100, 1001, 5001)
@@ -319,7 +383,7 @@ def test_fnat(lbapp, tmp):
 
 def main():
     lbapp = sys.argv[1]
-    modes = sys.argv[2:] or ["nat", "tun", "fnat"]
+    modes = sys.argv[2:] or ["nat", "nat2w", "tun", "fnat"]
     tmp = tempfile.mkdtemp(prefix="lbapp-modes.")
     try:
         for m in modes:
