@@ -241,6 +241,36 @@ test_check_reasons(void **state)
 	assert_string_equal(lb_vrrp_rx_name(LB_VRRP_RX_interval), "interval");
 }
 
+/* unicast_peer: adverts from another source are refused ("src"), after the
+ * length check and before the checksum; unicast skips the TTL check. */
+static void
+test_unicast_src(void **state)
+{
+	struct lb_vrrp_params p;
+	struct lb_vrrp_adv a;
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	params_v2(&p);
+	len = good_v2(&p, buf);		/* from 198.18.0.2 */
+	p.unicast = true;
+	p.peers[0] = ip4("198.18.0.9");
+	p.n_peers = 1;
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_src);
+	assert_string_equal(lb_vrrp_rx_name(LB_VRRP_RX_src), "src");
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, 10, &a), LB_VRRP_RX_len);
+	p.peers[1] = ip4("198.18.0.2");
+	p.n_peers = 2;
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_ok);
+	buf[8] = 64;			/* TTL not checked for unicast */
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_ok);
+	buf[12 + 3] = 7;		/* source 198.18.0.7: before the checksum */
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_src);
+	p.n_peers = LB_VRRP_MAX_PEERS + 1;
+	assert_int_equal(lb_vrrp_sm_init(&(struct lb_vrrp_sm){ 0 }, &p), -EINVAL);
+}
+
 static void
 test_ip6_v3(void **state)
 {
@@ -593,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_encode_matches_scapy),
 		cmocka_unit_test(test_check_accepts_scapy),
 		cmocka_unit_test(test_check_reasons),
+		cmocka_unit_test(test_unicast_src),
 		cmocka_unit_test(test_ip6_v3),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_backup_to_master),
