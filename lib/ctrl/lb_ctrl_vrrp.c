@@ -744,20 +744,6 @@ link_up(struct lb_ctx *ctx, uint16_t port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
-/* Effective weight of a tracked object: keepalived's rules (weight 0 = fault). */
-static int
-track_weight(int w, bool reverse, bool ok, bool *fault)
-{
-	if (w == 0) {
-		if (!ok)
-			*fault = true;
-		return 0;
-	}
-	if (reverse)
-		return w > 0 ? (ok ? -w : 0) : (ok ? 0 : -w);
-	return w > 0 ? (ok ? w : 0) : (ok ? 0 : w);
-}
-
 /* Recompute fault and priority delta from links and scripts; act on changes. */
 static void
 track_update(struct lb_ctx *ctx, struct vi *v, uint64_t now)
@@ -770,7 +756,7 @@ track_update(struct lb_ctx *ctx, struct vi *v, uint64_t now)
 	unsigned int j;
 
 	for (j = 0; j < c->n_track_ifs; j++)
-		delta += track_weight(c->track_ifs[j].weight, false,
+		delta += lb_vrrp_track_weight(c->track_ifs[j].weight, false,
 				      !vr->port_down[v->track_port[j]], &fault);
 	for (j = 0; j < c->n_track_scripts; j++) {
 		const struct lb_cfg_track_script *t = &c->track_scripts[j];
@@ -779,7 +765,7 @@ track_update(struct lb_ctx *ctx, struct vi *v, uint64_t now)
 		if (t->script < 0 || (unsigned int)t->script >= vr->n_scr)
 			continue;
 		sc = &vr->scr[t->script];
-		delta += track_weight(t->weight, sc->cfg->weight_reverse, sc->ok, &fault);
+		delta += lb_vrrp_track_weight(t->weight, sc->cfg->weight_reverse, sc->ok, &fault);
 	}
 	if (delta != v->sm.track_delta) {
 		uint8_t old = v->sm.eff_priority;

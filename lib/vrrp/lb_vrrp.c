@@ -529,6 +529,19 @@ lb_vrrp_sm_set_delta(struct lb_vrrp_sm *sm, int delta)
 	sm->eff_priority = eff_prio(sm);
 }
 
+int
+lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault)
+{
+	if (weight == 0) {
+		if (!ok)
+			*fault = true;
+		return 0;
+	}
+	if (reverse)
+		return weight > 0 ? (ok ? -weight : 0) : (ok ? 0 : -weight);
+	return weight > 0 ? (ok ? weight : 0) : (ok ? 0 : weight);
+}
+
 void
 lb_vrrp_sm_force(struct lb_vrrp_sm *sm, uint64_t now, enum lb_vrrp_state_id state,
 		 struct lb_vrrp_act *act)

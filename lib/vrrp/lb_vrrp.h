@@ -267,6 +267,26 @@ void lb_vrrp_sm_set_fault(struct lb_vrrp_sm *sm, uint64_t now, bool fault,
 void lb_vrrp_sm_set_delta(struct lb_vrrp_sm *sm, int delta);
 
 /**
+ * The priority change one tracked object contributes, keepalived's rules:
+ * weight 0 puts the instance in fault while the object is down (or the
+ * script failing); a positive weight is added while it is up, a negative
+ * one while it is down. reverse (vrrp_script "weight N reverse") turns the
+ * direction around.
+ *
+ * @param weight
+ *   -254..254.
+ * @param reverse
+ *   Inverted direction.
+ * @param ok
+ *   The object is up / the script succeeds.
+ * @param fault
+ *   Set to true when this object faults the instance (never cleared).
+ * @return
+ *   The delta to add to the base priority.
+ */
+int lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault);
+
+/**
  * Force a state (sync groups: every member follows the one that moved).
  * MASTER sends an advert at once, BACKUP restarts the down timer.
  */

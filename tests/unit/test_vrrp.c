@@ -595,6 +595,54 @@ test_fault_and_tracking(void **state)
 }
 
 static void
+test_track_weight(void **state)
+{
+	bool fault = false;
+
+	(void)state;
+	/* weight 0: fault while down, nothing while up */
+	assert_int_equal(lb_vrrp_track_weight(0, false, true, &fault), 0);
+	assert_false(fault);
+	assert_int_equal(lb_vrrp_track_weight(0, false, false, &fault), 0);
+	assert_true(fault);
+	fault = false;
+	/* positive: added while up; negative: added while down */
+	assert_int_equal(lb_vrrp_track_weight(20, false, true, &fault), 20);
+	assert_int_equal(lb_vrrp_track_weight(20, false, false, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, false, true, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, false, false, &fault), -60);
+	/* reverse: the other way round */
+	assert_int_equal(lb_vrrp_track_weight(20, true, true, &fault), -20);
+	assert_int_equal(lb_vrrp_track_weight(20, true, false, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, true, true, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, true, false, &fault), 60);
+	assert_false(fault);
+}
+
+/* preempt_delay also starts when a lower-priority master is first heard after start. */
+static void
+test_preempt_delay_from_first_heard(void **state)
+{
+	struct lb_vrrp_sm sm;
+	struct lb_vrrp_act act;
+	struct lb_vrrp_adv a;
+
+	(void)state;
+	sm_v2(&sm, 150);
+	sm.p.preempt_delay_ms = 2000;
+	lb_vrrp_sm_start(&sm, 0, &act);
+	adv_from(&a, 200, 100);
+	/* a better master: no preemption and the delay window passes */
+	lb_vrrp_sm_rx(&sm, 1000, &a, ip4("198.18.0.2"), &act);
+	lb_vrrp_sm_rx(&sm, 3000, &a, ip4("198.18.0.2"), &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
+	/* its priority drops below ours: preempted at once, the start delay is over */
+	adv_from(&a, 100, 100);
+	lb_vrrp_sm_rx(&sm, 3500, &a, ip4("198.18.0.2"), &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_MASTER);
+}
+
+static void
 test_force(void **state)
 {
 	struct lb_vrrp_sm sm;
@@ -634,6 +682,8 @@ main(void)
 		cmocka_unit_test(test_v3_adopts_interval),
 		cmocka_unit_test(test_fault_and_tracking),
 		cmocka_unit_test(test_force),
+		cmocka_unit_test(test_track_weight),
+		cmocka_unit_test(test_preempt_delay_from_first_heard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
