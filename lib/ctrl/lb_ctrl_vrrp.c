@@ -78,6 +78,7 @@ struct lb_ctrl_vrrp {
 	bool syncing;			/* forcing sync group members: no recursion */
 	bool port_down[LB_MAX_PORTS];
 	int ifr_fd;			/* SIOCGIFFLAGS for af_packet ports, -1 = none */
+	char ifname[LB_MAX_PORTS][IFNAMSIZ];	/* af_packet port: its kernel interface */
 	lb_ctrl_vrrp_alert_fn alert_fn;
 	void *alert_arg;
 	uint64_t link_at;
@@ -732,7 +733,8 @@ link_up(struct lb_ctx *ctx, uint16_t port)
 	struct ifreq ifr;
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (af_packet_iface(ctx, port, ifr.ifr_name, sizeof(ifr.ifr_name)) != NULL) {
+	if (vr->ifname[port][0] != '\0') {
+		memcpy(ifr.ifr_name, vr->ifname[port], sizeof(ifr.ifr_name));
 		if (vr->ifr_fd < 0)
 			vr->ifr_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (vr->ifr_fd >= 0 && ioctl(vr->ifr_fd, SIOCGIFFLAGS, &ifr) == 0)
@@ -874,6 +876,10 @@ lb_ctrl_vrrp_start(struct lb_ctx *ctx)
 	struct lb_vrrp_act act;
 	unsigned int i;
 
+	for (i = 0; i < ctx->n_ports && i < LB_MAX_PORTS; i++)
+		if (af_packet_iface(ctx, (uint16_t)i, vr->ifname[i], sizeof(vr->ifname[i])) != NULL)
+			lb_ctrl_log(ctx, "vrrp: port %s link state from kernel interface %s (af_packet)",
+				    ctx->ports[i].name, vr->ifname[i]);
 	links_poll(ctx);
 	for (i = 0; i < vr->n; i++) {
 		struct vi *v = &vr->vi[i];
