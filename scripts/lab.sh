@@ -400,6 +400,8 @@ lab_write_configs() {
 # namespace in the background (log: $LAB_DIR/lbapp.log, or LAB_LBAPP_LOG if set
 # beforehand), and wait (bounded) for its "lbapp: ready" line. LAB_READY_TIMEOUT
 # bounds the wait; LAB_STATS_PERIOD (default 1) is passed as --stats-period.
+# LAB_LCORES (default "-l 0-1": one worker) and LAB_AF_PACKET_OPTS (appended to
+# the af_packet devargs, e.g. ",qpairs=2") run lbapp with several workers.
 lab_start_lbapp() {
 	local exe=$1 lbconf=$2 dpdkconf=$3 tries max
 	shift 3
@@ -420,8 +422,8 @@ lab_start_lbapp() {
 	local setsid=()
 	[[ ${LAB_LBAPP_SETSID:-0} == 1 ]] && setsid=(setsid)
 	ip netns exec "$LAB_NS_DIR" "${setsid[@]}" "$exe" \
-		-l 0-1 --no-huge -m 512 --no-pci --file-prefix "${LAB_PREFIX}dpdk" \
-		--vdev "net_af_packet0,iface=eth0" \
+		${LAB_LCORES:--l 0-1} --no-huge -m 512 --no-pci --file-prefix "${LAB_PREFIX}dpdk" \
+		--vdev "net_af_packet0,iface=eth0${LAB_AF_PACKET_OPTS:-}" \
 		-- -f "$lbconf" -c "$dpdkconf" --stats-period "${LAB_STATS_PERIOD:-1}" \
 		--ctl-socket "$LAB_DIR/lbapp.sock" "$@" \
 		>>"$LAB_LBAPP_LOG" 2>&1 </dev/null &

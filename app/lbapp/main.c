@@ -227,6 +227,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	/* -S/-l/-D apply to DPDK's own lines from the first EAL message on. */
+	args.log.no_console = args.log.syslog && !args.console;
+	lb_log_open(&args.log);
+	if (lb_log_dpdk_redirect(&args.log) != 0)
+		fprintf(stderr, "lbapp: warning: DPDK log lines keep DPDK's default stream\n");
+
 	if (eal_argc <= 1 && sc.n_eal_args > 0) {
 		eal_argv[0] = argv[0];
 		for (i = 0; i < sc.n_eal_args; i++)
@@ -258,8 +264,6 @@ main(int argc, char **argv)
 	ctx.reload_req = &reload_req;
 	ctx.cfg_path = args.lb_conf;
 	ctx.logopt = args.log;
-	ctx.logopt.no_console = args.log.syslog && !args.console;
-	lb_log_open(&ctx.logopt);
 	ret = lb_ctrl_init(&ctx, cfg, &sc, lcores, n_workers, stderr);
 	if (ret != 0) {
 		lb_ctrl_fini(&ctx);
@@ -275,7 +279,8 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "cannot open the control socket: %s\n", strerror(ret));
 	}
 	if (ctx.ctl == NULL)
-		fprintf(stderr, "lbapp: warning: running without a control socket (lbctl)\n");
+		lb_log_msg(&ctx.logopt, stderr, LB_LOG_WARNING,
+			   "running without a control socket (lbctl)");
 
 	for (i = 0; i < ctx.n_workers; i++) {
 		ret = rte_eal_remote_launch(lb_worker_main, ctx.workers[i],
@@ -284,19 +289,20 @@ main(int argc, char **argv)
 			rte_exit(EXIT_FAILURE, "cannot launch worker on lcore %u\n",
 				 ctx.workers[i]->lcore_id);
 	}
-	printf("lbapp: ready: %u worker%s, %u port%s, %u virtual server%s\n", ctx.n_workers,
-	       ctx.n_workers == 1 ? "" : "s", ctx.n_ports, ctx.n_ports == 1 ? "" : "s",
-	       cfg->n_vs, cfg->n_vs == 1 ? "" : "s");
-	fflush(stdout);
+	lb_log_msg(&ctx.logopt, stdout, LB_LOG_NOTICE,
+		   "ready: %u worker%s, %u port%s, %u virtual server%s", ctx.n_workers,
+		   ctx.n_workers == 1 ? "" : "s", ctx.n_ports, ctx.n_ports == 1 ? "" : "s",
+		   cfg->n_vs, cfg->n_vs == 1 ? "" : "s");
 
 	lb_ctrl_loop(&ctx);
 	rte_eal_mp_wait_lcore();
-	printf("lbapp: stopping\n");
+	lb_log_msg(&ctx.logopt, stdout, LB_LOG_NOTICE, "stopping");
 	lb_ctrl_stats_print(&ctx, stdout);
-	lb_log_close(&args.log);
 	lb_ctrl_fini(&ctx);
 	rte_timer_subsystem_finalize();
+	/* args.log: lb_ctrl_fini() has cleared ctx. Before rte_eal_cleanup(). */
+	lb_log_msg(&args.log, stdout, LB_LOG_NOTICE, "stopped");
+	lb_log_close(&args.log);
 	rte_eal_cleanup();
-	printf("lbapp: stopped\n");
 	return 0;
 }

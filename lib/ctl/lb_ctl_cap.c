@@ -11,6 +11,7 @@
 #include <sys/time.h>
 
 #include <pcap/pcap.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -35,6 +36,8 @@ struct ctl_capture {
 	uint64_t want;		/* 0 = until the client hangs up */
 	uint64_t seen, written;
 	uint64_t lost_start;	/* workers' cap_drop when started */
+	uint64_t tsc0;		/* TSC and wall clock read together at start */
+	struct timeval tv0;
 	char file[512];
 };
 
@@ -64,7 +67,9 @@ cap_setup(struct lb_ctl *ctl, FILE *out)
 			goto nomem;
 	}
 	if (ctl->cap->mp == NULL) {
-		ctl->cap->mp = rte_pktmbuf_pool_create("lb_cap_mp", CAP_POOL_SIZE, 0, 0,
+		ctl->cap->mp = rte_pktmbuf_pool_create("lb_cap_mp", CAP_POOL_SIZE, 0,
+						       RTE_ALIGN(sizeof(struct lb_cap_meta),
+								 RTE_MBUF_PRIV_ALIGN),
 						       RTE_MBUF_DEFAULT_BUF_SIZE,
 						       (int)rte_socket_id());
 		if (ctl->cap->mp == NULL)
@@ -88,6 +93,23 @@ nomem:
 	return -ENOMEM;
 }
 
+/* The worker's copy time, as wall clock; the original length. */
+static void
+cap_stamp(const struct ctl_capture *cap, const struct lb_cap_meta *meta, struct pcap_pkthdr *h)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t d, us = 0;
+
+	if (meta->tsc > cap->tsc0 && hz > 0) {
+		d = meta->tsc - cap->tsc0;
+		us = d / hz * 1000000 + d % hz * 1000000 / hz;
+	}
+	us += (uint64_t)cap->tv0.tv_usec;
+	h->ts.tv_sec = cap->tv0.tv_sec + (time_t)(us / 1000000);
+	h->ts.tv_usec = (suseconds_t)(us % 1000000);
+	h->len = RTE_MAX(meta->len, h->caplen);
+}
+
 static void
 cap_drain(struct lb_ctl *ctl, bool write)
 {
@@ -108,8 +130,7 @@ cap_drain(struct lb_ctl *ctl, bool write)
 			    (m[j]->hash.usr & 0xffff) == cap->port) {
 				cap->seen++;
 				h.caplen = RTE_MIN(rte_pktmbuf_pkt_len(m[j]), (uint32_t)sizeof(buf));
-				h.len = h.caplen;
-				gettimeofday(&h.ts, NULL);
+				cap_stamp(cap, rte_mbuf_to_priv(m[j]), &h);
 				d = rte_pktmbuf_read(m[j], 0, h.caplen, buf);
 				if (d != NULL && (!cap->has_prog ||
 						  pcap_offline_filter(&cap->prog, &h, d) != 0)) {
@@ -219,6 +240,8 @@ ctl_capture_start(struct lb_ctl *ctl, int client, int argc, char **argv, FILE *o
 	cap->seen = 0;
 	cap->written = 0;
 	cap->lost_start = cap_lost(ctl);
+	gettimeofday(&cap->tv0, NULL);
+	cap->tsc0 = rte_rdtsc();
 	cap->running = true;
 	ctl->cap_client = client;
 	__atomic_or_fetch(&ctx->sh->cap_ports, UINT32_C(1) << port, __ATOMIC_RELEASE);

@@ -322,7 +322,7 @@ setup_workers(struct lb_ctx *ctx, const unsigned int *lcores, unsigned int n, FI
 		if (w->modes == NULL)
 			goto nomem;
 		if (n > 1) {
-			/* Other workers hand this one the FNAT replies it owns. */
+			/* Other workers hand this one the FNAT replies and NAT flows it owns. */
 			snprintf(name, sizeof(name), "lb_redirect_%u", i);
 			ctx->sh->redirect[i] = rte_ring_create(name, ctx->sc.ctl_ring_size,
 							       socket, RING_F_SC_DEQ);

@@ -569,8 +569,10 @@ vrrp_same(const struct lb_cfg_vrrp *a, const struct lb_cfg_vrrp *b)
 {
 	unsigned int j;
 
-	if (a->vrid != b->vrid || a->priority != b->priority || a->state != b->state ||
-	    a->nopreempt != b->nopreempt || a->advert_int_ms != b->advert_int_ms ||
+	/* priority and nopreempt change live (rebind), except into or out of 255 */
+	if (a->vrid != b->vrid || a->state != b->state ||
+	    (a->priority == LB_VRRP_PRIO_OWNER) != (b->priority == LB_VRRP_PRIO_OWNER) ||
+	    a->advert_int_ms != b->advert_int_ms ||
 	    a->auth_type != b->auth_type || strcmp(a->interface, b->interface) != 0 ||
 	    strcmp(a->auth_pass, b->auth_pass) != 0 || a->n_vips != b->n_vips ||
 	    a->version != b->version || a->preempt_delay_ms != b->preempt_delay_ms ||
@@ -662,6 +664,27 @@ lb_ctrl_vrrp_reload_check(const struct lb_ctx *ctx, const struct lb_config *ncfg
 	return ret;
 }
 
+/* Reload: point at the new config; take a new priority or nopreempt live. */
+static void
+rebind_one(struct lb_ctx *ctx, struct vi *v, const struct lb_cfg_vrrp *c, unsigned int idx)
+{
+	uint8_t old = v->sm.p.priority;
+	bool old_np = v->sm.p.nopreempt;
+
+	v->cfg = c;
+	v->idx = idx;
+	if (old == c->priority && old_np == c->nopreempt)
+		return;
+	if (lb_vrrp_sm_set_config(&v->sm, c->priority, c->nopreempt) != 0)
+		return;	/* 255 in or out: refused by lb_ctrl_vrrp_reload_check() */
+	lb_ctrl_log(ctx, "vrrp_instance %s: reload: priority %u -> %u%s (effective %u)",
+		    c->name, old, c->priority,
+		    old_np == c->nopreempt ? "" : (c->nopreempt ? ", nopreempt" : ", preempt"),
+		    v->sm.eff_priority);
+	if (v->sm.state == LB_VRRP_ST_MASTER)
+		send_advert(ctx, v, v->sm.eff_priority);
+}
+
 void
 lb_ctrl_vrrp_rebind(struct lb_ctx *ctx)
 {
@@ -673,8 +696,7 @@ lb_ctrl_vrrp_rebind(struct lb_ctx *ctx)
 	for (i = 0; i < vr->n; i++)
 		for (j = 0; j < ctx->cfg->n_vrrp; j++)
 			if (strcmp(ctx->cfg->vrrp[j].name, vr->vi[i].cfg->name) == 0) {
-				vr->vi[i].cfg = &ctx->cfg->vrrp[j];
-				vr->vi[i].idx = j;
+				rebind_one(ctx, &vr->vi[i], &ctx->cfg->vrrp[j], j);
 				break;
 			}
 	for (i = 0; i < vr->n_scr && i < ctx->cfg->n_scripts; i++)

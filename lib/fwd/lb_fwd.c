@@ -206,7 +206,7 @@ new_state(const struct lb_pkt *pkt)
 	return LB_CONN_ESTABLISHED;
 }
 
-/* Hand a packet to the worker that owns its flow (FNAT replies). */
+/* Hand a packet to the worker that owns its flow (FNAT replies, NAT). */
 static void
 redirect(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t owner)
 {
@@ -218,6 +218,19 @@ redirect(struct lb_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t owner)
 		return;
 	}
 	w->cnt[LB_CNT_redirected]++;
+}
+
+/*
+ * NAT with several workers: a flow belongs to the worker chosen by its client
+ * (address, port), which the request carries as source and the real server's
+ * reply as destination, so both directions meet in one connection table.
+ */
+static inline uint16_t
+nat_owner(uint32_t client, uint16_t cport, uint16_t n_workers)
+{
+	uint32_t h = (client ^ ((uint32_t)cport << 16) ^ cport) * UINT32_C(2654435761);
+
+	return (uint16_t)(((uint64_t)h * n_workers) >> 32);
 }
 
 /* Act on a verdict of the mode functions (lb_fwd_modes.h). */
@@ -292,6 +305,15 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 	} else {
 		vs = lb_svc_lookup(svc, pkt.key.daddr, pkt.key.dport, pkt.key.proto);
 		if (vs == NULL) {
+			/* NAT: a real server's reply that another worker owns? */
+			if (unlikely(svc->n_nat_rs != 0 && sh->n_workers > 1) &&
+			    lb_svc_nat_rs_maybe(svc, pkt.key.saddr, pkt.key.sport)) {
+				arg = nat_owner(pkt.key.daddr, pkt.key.dport, sh->n_workers);
+				if (arg != w->idx) {
+					redirect(w, m, port, arg);
+					return;
+				}
+			}
 			/* FULLNAT: a real server's reply to a local address? */
 			v = lb_fwd_fnat_reply(w, svc, &pkt, m, &arg);
 			mode_verdict(w, m, port, v, arg);
@@ -300,6 +322,13 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 		if (unlikely(!vs->active)) {
 			drop(w, m, LB_CNT_vip_backup);
 			return;
+		}
+		if (vs->kind == LB_FWD_NAT && sh->n_workers > 1) {
+			arg = nat_owner(pkt.key.saddr, pkt.key.sport, sh->n_workers);
+			if (arg != w->idx) {
+				redirect(w, m, port, arg);
+				return;
+			}
 		}
 		unknown = pkt.key.proto == IPPROTO_TCP &&
 			(pkt.tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
@@ -362,11 +391,14 @@ forward_one(struct lb_worker *w, const struct lb_svc *svc, uint16_t port, struct
 static void
 capture(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n, uint32_t dir)
 {
+	struct lb_cap_meta *meta;
 	struct rte_mbuf *c;
+	uint64_t tsc;
 	uint16_t i;
 
 	if (w->cap_ring == NULL || w->cap_mp == NULL)
 		return;
+	tsc = rte_rdtsc();
 	for (i = 0; i < n; i++) {
 		c = rte_pktmbuf_copy(pkts[i], w->cap_mp, 0, CAP_SNAPLEN);
 		if (c == NULL) {
@@ -374,6 +406,9 @@ capture(struct lb_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n, 
 			continue;
 		}
 		c->hash.usr = dir | port;
+		meta = rte_mbuf_to_priv(c);
+		meta->tsc = tsc;
+		meta->len = rte_pktmbuf_pkt_len(pkts[i]);
 		if (rte_ring_sp_enqueue(w->cap_ring, c) != 0) {
 			rte_pktmbuf_free(c);
 			w->cnt[LB_CNT_cap_drop]++;

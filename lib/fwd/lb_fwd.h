@@ -142,6 +142,17 @@ struct lb_conn_sample_req {
 /** A captured copy's direction, in mbuf->hash.usr bit 16. */
 #define LB_CAP_TX (UINT32_C(1) << 16)
 
+/**
+ * The private area of a captured copy (cap_mp is made with this priv_size):
+ * filled by the worker when it copies, so the pcap record carries the time
+ * the worker saw the packet and its length before snapping.
+ */
+struct lb_cap_meta {
+	uint64_t tsc;		/**< rte_rdtsc() at copy time */
+	uint32_t len;		/**< original packet length */
+	uint32_t pad;
+};
+
 /** Parsed packet. Addresses and ports in network order. */
 struct lb_pkt {
 	struct lb_conn_key key;

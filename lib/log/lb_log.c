@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_log.h>
 
 #include "lb_log.h"
 
@@ -59,4 +64,44 @@ lb_log_msg(const struct lb_log *l, FILE *console, int level, const char *fmt, ..
 			fprintf(console, "lbapp: %s\n", buf);
 		fflush(console);
 	}
+}
+
+/* fopencookie write: one call per flushed rte_log message, possibly several lines. */
+static ssize_t
+dpdk_log_write(void *cookie, const char *buf, size_t size)
+{
+	const struct lb_log *l = cookie;
+	int level = rte_log_cur_msg_loglevel() - 1;	/* RTE_LOG_ERR 4 -> LOG_ERR 3 */
+	size_t off = 0;
+
+	if (level < LOG_EMERG || level > LOG_DEBUG)
+		level = LOG_INFO;
+	if (!l->no_console) {
+		fwrite(buf, 1, size, stdout);
+		fflush(stdout);
+	}
+	if (!l->syslog || (level >= LOG_DEBUG && !l->detailed))
+		return size;
+	while (off < size) {
+		const char *nl = memchr(buf + off, '\n', size - off);
+		size_t len = nl != NULL ? (size_t)(nl - (buf + off)) : size - off;
+
+		if (len > 0)
+			syslog(level, "%.*s", (int)len, buf + off);
+		off += len + 1;
+	}
+	return size;
+}
+
+int
+lb_log_dpdk_redirect(const struct lb_log *l)
+{
+	cookie_io_functions_t io = { .write = dpdk_log_write };
+	FILE *f;
+
+	f = fopencookie((void *)(uintptr_t)l, "w", io);
+	if (f == NULL)
+		return -errno;
+	setvbuf(f, NULL, _IOLBF, 0);
+	return rte_openlog_stream(f) == 0 ? 0 : -EINVAL;
 }

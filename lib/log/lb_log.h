@@ -51,6 +51,20 @@ void lb_log_close(const struct lb_log *l);
 void lb_log_msg(const struct lb_log *l, FILE *console, int level, const char *fmt, ...)
 	__rte_format_printf(4, 5);
 
+/**
+ * Route DPDK's own log lines (EAL, PMDs, rte_log) through @p l: to syslog
+ * with the matching level when l->syslog is set, and unchanged to stdout
+ * unless l->no_console. Call it before rte_eal_init() so that EAL's lines
+ * follow -S/-l too; without it DPDK writes every line to both stdout and
+ * syslog whatever lbapp was asked.
+ *
+ * @param l
+ *   Settings; must stay valid until the process exits.
+ * @return
+ *   0, or -errno when the stream cannot be created (DPDK keeps its default).
+ */
+int lb_log_dpdk_redirect(const struct lb_log *l);
+
 /** @return the name of a level ("err", "warning", "notice", "info", "debug"). */
 const char *lb_log_level_name(int level);
 

@@ -279,6 +279,12 @@ lb_svc_build(const struct lb_svc_input *in)
 			srs[k].weight = rs[k].disabled || down ? 0 : rs[k].weight;
 			srs[k].addr = rs[k].ip;
 			srs[k].port = rs[k].port;
+			if (c->kind == LB_FWD_NAT) {
+				uint32_t b = lb_svc_nat_rs_bit(rs[k].ip, rs[k].port);
+
+				svc->nat_rs_bits[b / 64] |= UINT64_C(1) << (b % 64);
+				svc->n_nat_rs++;
+			}
 			/* A disabled or failed server keeps its id but is unreachable (rs_gone). */
 			if (!rs[k].disabled && !down)
 				svc->rs_by_id[id] = &rs[k];

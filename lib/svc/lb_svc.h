@@ -65,6 +65,9 @@ struct lb_svc_vs {
 };
 
 /** An immutable snapshot. */
+/** Size of lb_svc.nat_rs_bits, in bits (a power of two). */
+#define LB_SVC_NAT_RS_BITS 8192
+
 struct lb_svc {
 	uint64_t gen;			/**< increases with every snapshot */
 	struct rte_hash *vs_hash;	/**< (vip, port, proto) -> vs */
@@ -78,6 +81,13 @@ struct lb_svc {
 	uint32_t n_laddr;
 	/** Real server by id; NULL for unused and disabled ids. */
 	const struct lb_svc_rs *rs_by_id[LB_MAX_RS];
+	/**
+	 * NAT real servers, (address, port) hashed into a bitmap (see
+	 * lb_svc_nat_rs_maybe()): with several workers, a reply from one of
+	 * them goes to the worker that owns its client tuple.
+	 */
+	uint64_t nat_rs_bits[LB_SVC_NAT_RS_BITS / 64];
+	uint32_t n_nat_rs;		/**< NAT real servers in the snapshot */
 };
 
 /**
@@ -166,5 +176,25 @@ const struct lb_svc_vs *lb_svc_lookup(const struct lb_svc *svc, uint32_t vip, ui
  *   Its index in svc->laddr_all, or -1.
  */
 int lb_svc_laddr_index(const struct lb_svc *svc, uint32_t ip);
+
+/** Bit of a real server's (address, port), both network order, in nat_rs_bits. */
+static inline uint32_t
+lb_svc_nat_rs_bit(uint32_t ip, uint16_t port)
+{
+	return ((ip ^ ((uint32_t)port << 16)) * UINT32_C(2654435761)) >> 19;
+}
+
+/**
+ * Whether (ip, port), network order, may be a NAT real server of the
+ * snapshot: false for sure, or true (a false positive costs one redirect).
+ * Thread safety: reads the snapshot only; any lcore.
+ */
+static inline bool
+lb_svc_nat_rs_maybe(const struct lb_svc *svc, uint32_t ip, uint16_t port)
+{
+	uint32_t b = lb_svc_nat_rs_bit(ip, port);
+
+	return (svc->nat_rs_bits[b / 64] >> (b % 64)) & 1;
+}
 
 #endif /* LB_SVC_H */

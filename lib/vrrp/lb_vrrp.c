@@ -542,6 +542,19 @@ lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault)
 	return weight > 0 ? (ok ? weight : 0) : (ok ? 0 : weight);
 }
 
+int
+lb_vrrp_sm_set_config(struct lb_vrrp_sm *sm, uint8_t priority, bool nopreempt)
+{
+	if (priority == 0 || priority == LB_VRRP_PRIO_OWNER ||
+	    sm->p.priority == LB_VRRP_PRIO_OWNER)
+		return -EINVAL;
+	sm->p.priority = priority;
+	sm->p.nopreempt = nopreempt;
+	sm->preempt_at = 0;
+	sm->eff_priority = eff_prio(sm);
+	return 0;
+}
+
 void
 lb_vrrp_sm_force(struct lb_vrrp_sm *sm, uint64_t now, enum lb_vrrp_state_id state,
 		 struct lb_vrrp_act *act)

@@ -287,6 +287,20 @@ void lb_vrrp_sm_set_delta(struct lb_vrrp_sm *sm, int delta);
 int lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault);
 
 /**
+ * Reload: take a new base priority and preemption setting, keeping the state,
+ * the timers and the tracking delta. The effective priority is recomputed and
+ * goes out in the next advert; a backup that now outranks the master takes
+ * over through the usual preemption (it stops accepting the master's adverts).
+ *
+ * @param priority
+ *   New base priority, 1-254: the address owner (255) is entered or left
+ *   only by a restart.
+ * @return
+ *   0, or -EINVAL when priority or the current one is 0 or 255.
+ */
+int lb_vrrp_sm_set_config(struct lb_vrrp_sm *sm, uint8_t priority, bool nopreempt);
+
+/**
  * Force a state (sync groups: every member follows the one that moved).
  * MASTER sends an advert at once, BACKUP restarts the down timer.
  */

@@ -164,6 +164,7 @@ check "reload: summary" grep -q 'reloaded .*1 virtual servers, 2 real servers (0
 # lbctl itself in the background (not a function: its pid is what gets SIGINT).
 "$LBCTL" -s "$SOCK" capture eth0 -w "$LAB_DIR/cap.pcap" -c 6 tcp port 80 >"$LAB_DIR/cap.out" 2>&1 &
 cap=$!
+t0=$(date +%s.%N)
 sleep 0.5
 split 3 >/dev/null
 for ((i = 0; i < 50; i++)); do
@@ -181,6 +182,24 @@ tcpdump -nn -r "$LAB_DIR/cap.pcap" 2>/dev/null | head -6
 check "capture: tcpdump reads 6 packets (got $n)" test "$n" -eq 6
 check "capture: all TCP port 80" test "$(tcpdump -nn -r "$LAB_DIR/cap.pcap" 'tcp port 80' \
 	2>/dev/null | wc -l)" -eq 6
+# Stamped by the worker when it copied: inside the capture window, in order,
+# and the frame length is the packet's (not the snapped copy's).
+t1=$(date +%s.%N)
+check "capture: worker timestamps within [start, end] and non-decreasing" \
+	/usr/bin/python3 - "$LAB_DIR/cap.pcap" "$t0" "$t1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+t0, t1 = float(sys.argv[2]), float(sys.argv[3])
+off, prev, n = 24, 0.0, 0
+while off + 16 <= len(d):
+    sec, usec, caplen, length = struct.unpack_from("<IIII", d, off)
+    t = sec + usec / 1e6
+    assert t0 - 0.01 <= t <= t1 + 0.01, (t0, t, t1)
+    assert t >= prev, (prev, t)
+    assert length >= caplen >= 54, (caplen, length)
+    prev, off, n = t, off + 16 + caplen, n + 1
+assert n == 6, n
+PY
 # Until Ctrl-C: lbctl's SIGINT ends it with a summary.
 cd "$LAB_DIR" || fail "cd"
 "$LBCTL" -s "$SOCK" capture eth0 -w cap2.pcap >"$LAB_DIR/cap2.out" 2>&1 &

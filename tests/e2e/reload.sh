@@ -125,10 +125,24 @@ lbconf 0 2 | sed 's/198.18.0.23 80/198.19.5.5 80/' >"$LAB_DIR/lb.conf"
 out=$(lab_lbctl reload 2>&1)
 check "off-link real server: refused with file:line" \
 	test $? -eq 1 -a -n "$(grep 'lb.conf:[0-9]*: error: real_server 198.19.5.5' <<<"$out")"
-# A VRRP change cannot be applied live yet: refused, never half-applied.
+# A VRRP priority change is applied live: no state change, the new priority
+# in lbctl vrrp. A change that needs a restart (the VRID) is refused whole.
 lbconf 0 2 | sed 's/priority 150/priority 120/' >"$LAB_DIR/lb.conf"
 out=$(lab_lbctl reload 2>&1)
-check "vrrp_instance change: refused with file:line" \
+check "vrrp priority change: applied (exit 0)" test $? -eq 0
+check "vrrp priority change: one log line" \
+	grep -E 'vrrp_instance VI_1: reload: priority 150 -> 120' "$LAB_LBAPP_LOG"
+out=$(lab_lbctl vrrp --json)
+check "vrrp priority change: lbctl vrrp shows 120, still MASTER" /usr/bin/python3 -c '
+import json, sys
+i = json.loads(sys.argv[1])["instances"][0]
+sys.exit(0 if i["priority"] == 120 and i["state"] == "MASTER" else 1)' "$out"
+check "vrrp priority change: no state change logged" \
+	test -z "$(grep -E 'VI_1: (MASTER|BACKUP) -> ' "$LAB_LBAPP_LOG")"
+lbconf 0 2 | sed 's/priority 150/priority 120/; s/virtual_router_id 51/virtual_router_id 52/' \
+	>"$LAB_DIR/lb.conf"
+out=$(lab_lbctl reload 2>&1)
+check "vrrp_instance VRID change: refused with file:line" \
 	test $? -eq 1 -a -n "$(grep 'lb.conf:[0-9]*: reload: changing vrrp_instance .* needs a restart' <<<"$out")"
 out=$(lab_get_vip) || true
 check "still serving after refused reloads ($out)" test "$(lab_body_index "${out%%|*}")" -ge 0

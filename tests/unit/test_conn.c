@@ -822,7 +822,7 @@ test_million(void **state)
 	 * keys (a property of the design, not a bug): bound it.
 	 */
 	assert_true(failed < n / 100);
-	assert_true(secs < 2.0);
+	/* The time is printed, not asserted: speed lives in scripts/bench.sh. */
 	lb_conn_table_free(t);
 }
 

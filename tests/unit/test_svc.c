@@ -307,6 +307,50 @@ test_fnat_laddrs(void **state)
 	lb_sysconf_free(&sc);
 }
 
+/* NAT real servers are marked for the workers' reply redirect; others are not. */
+static void
+test_nat_rs_bits(void **state)
+{
+	static const char text[] =
+		"virtual_server 198.18.0.100 80 {\n"
+		"    lb_kind NAT\n"
+		"    real_server 198.18.0.21 8080 {\n"
+		"    }\n"
+		"    real_server 198.18.0.22 8080 {\n"
+		"    }\n"
+		"}\n"
+		"virtual_server 198.18.0.101 80 {\n"
+		"    lb_kind DR\n"
+		"    real_server 198.18.0.23 80 {\n"
+		"    }\n"
+		"}\n";
+	struct lb_config *cfg = lb_cfg_parse_string(text, "n.conf", NULL);
+	struct lb_svc_input in = { .gen = 1 };
+	struct lb_sysconf sc;
+	struct lb_svc *svc;
+	unsigned int i, set = 0;
+
+	(void)state;
+	assert_non_null(cfg);
+	mk_sysconf(&sc);
+	in.cfg = cfg;
+	in.sc = &sc;
+	svc = lb_svc_build(&in);
+	assert_non_null(svc);
+	assert_int_equal(svc->n_nat_rs, 2);
+	assert_true(lb_svc_nat_rs_maybe(svc, ip4("198.18.0.21"), RTE_BE16(8080)));
+	assert_true(lb_svc_nat_rs_maybe(svc, ip4("198.18.0.22"), RTE_BE16(8080)));
+	for (i = 0; i < RTE_DIM(svc->nat_rs_bits); i++)
+		set += (unsigned int)__builtin_popcountll(svc->nat_rs_bits[i]);
+	assert_true(set >= 1 && set <= 2);
+	/* the DR server, a NAT server's other port: (almost surely) not marked */
+	assert_false(lb_svc_nat_rs_maybe(svc, ip4("198.18.0.23"), RTE_BE16(80)) &&
+		     lb_svc_nat_rs_maybe(svc, ip4("198.18.0.21"), RTE_BE16(80)));
+	lb_svc_free(svc);
+	lb_cfg_free(cfg);
+	lb_sysconf_free(&sc);
+}
+
 /* conf with the first virtual server's real servers changed. */
 static struct lb_config *
 conf_with(const char *from, const char *to)
@@ -432,6 +476,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_sched_tables_and_policy),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_fnat_laddrs),
+		cmocka_unit_test(test_nat_rs_bits),
 		cmocka_unit_test(test_ids_stable),
 		cmocka_unit_test(test_build_ids_overrides),
 	};

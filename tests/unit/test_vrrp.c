@@ -594,6 +594,55 @@ test_fault_and_tracking(void **state)
 	assert_int_equal(sm.state, LB_VRRP_ST_FAULT);
 }
 
+/* Reload: a new priority and preemption setting, state and timers kept. */
+static void
+test_set_config(void **state)
+{
+	struct lb_vrrp_sm sm;
+	struct lb_vrrp_act act;
+	struct lb_vrrp_adv a;
+	uint32_t peer = ip4("198.18.0.9");
+
+	(void)state;
+	sm_v2(&sm, 100);
+	lb_vrrp_sm_start(&sm, 0, &act);
+	adv_from(&a, 150, 100);
+	lb_vrrp_sm_rx(&sm, 100, &a, peer, &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
+	assert_true(sm.deadline > 3000);
+
+	/* raised above the master: the master's adverts stop holding us back */
+	assert_int_equal(lb_vrrp_sm_set_config(&sm, 200, false), 0);
+	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
+	assert_int_equal(sm.eff_priority, 200);
+	lb_vrrp_sm_set_delta(&sm, -10);
+	assert_int_equal(sm.eff_priority, 190);	/* the tracking delta is kept */
+	adv_from(&a, 150, 100);
+	lb_vrrp_sm_rx(&sm, 1000, &a, peer, &act);
+	lb_vrrp_sm_timer(&sm, 10000, &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_MASTER);
+	assert_int_equal(act.adv_priority, 190);
+
+	/* nopreempt: a lower master's adverts keep a backup a backup */
+	sm_v2(&sm, 100);
+	lb_vrrp_sm_start(&sm, 0, &act);
+	assert_int_equal(lb_vrrp_sm_set_config(&sm, 120, true), 0);
+	assert_true(sm.p.nopreempt);
+	adv_from(&a, 110, 100);
+	lb_vrrp_sm_rx(&sm, 100, &a, peer, &act);
+	lb_vrrp_sm_rx(&sm, 1100, &a, peer, &act);
+	lb_vrrp_sm_rx(&sm, 2100, &a, peer, &act);
+	lb_vrrp_sm_timer(&sm, 3000, &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
+
+	/* the owner priority is entered or left only by a restart */
+	assert_int_equal(lb_vrrp_sm_set_config(&sm, 255, false), -EINVAL);
+	assert_int_equal(lb_vrrp_sm_set_config(&sm, 0, false), -EINVAL);
+	sm_v2(&sm, 255);
+	assert_int_equal(lb_vrrp_sm_set_config(&sm, 100, false), -EINVAL);
+	assert_int_equal(sm.p.priority, 255);
+}
+
 static void
 test_track_weight(void **state)
 {
@@ -681,6 +730,7 @@ main(void)
 		cmocka_unit_test(test_preempt),
 		cmocka_unit_test(test_v3_adopts_interval),
 		cmocka_unit_test(test_fault_and_tracking),
+		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_force),
 		cmocka_unit_test(test_track_weight),
 		cmocka_unit_test(test_preempt_delay_from_first_heard),
