@@ -345,7 +345,7 @@ cmd_vrrp(struct lb_ctl *ctl, int argc, char **argv, FILE *out)
 	struct lb_vrrp_view v;
 	char a[INET_ADDRSTRLEN];
 	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
-	unsigned int i, e;
+	unsigned int i, e, shown;
 
 	if (argc > 2 || (argc == 2 && !json)) {
 		fprintf(out, "vrrp: bad option '%s' (--json)\n", argv[1]);
@@ -354,9 +354,9 @@ cmd_vrrp(struct lb_ctl *ctl, int argc, char **argv, FILE *out)
 	if (json)
 		fprintf(out, "{\"instances\": [");
 	else
-		fprintf(out, "%-16s %-8s %4s %-8s %8s %9s %-15s %10s %10s %s\n", "Instance",
+		fprintf(out, "%-16s %-8s %4s %-8s %8s %9s %-15s %10s %10s %10s %s\n", "Instance",
 			"Iface", "VRID", "State", "Priority", "Effective", "Master", "AdvertsIn",
-			"AdvertsOut", "Errors");
+			"AdvertsOut", "SplitBrain", "Errors");
 	for (i = 0; i < ctx->cfg->n_vrrp; i++) {
 		if (lb_ctrl_vrrp_view(ctx, i, &v) != 0)
 			continue;
@@ -369,25 +369,32 @@ cmd_vrrp(struct lb_ctl *ctl, int argc, char **argv, FILE *out)
 			json_str(out, v.name);
 			fprintf(out, ", \"interface\": ");
 			json_str(out, v.interface);
-			fprintf(out, ", \"vrid\": %u, \"state\": \"%s\", \"priority\": %u, "
-				"\"effective_priority\": %u, \"master\": \"%s\", \"adverts_in\": %"
-				PRIu64 ", \"adverts_out\": %" PRIu64 ", \"errors\": {", v.vrid,
-				v.state, v.priority, v.effective_priority, a, v.adverts_in,
-				v.adverts_out);
+			fprintf(out, ", \"vrid\": %u, \"version\": %u, \"unicast\": %s, "
+				"\"state\": \"%s\", \"priority\": %u, "
+				"\"effective_priority\": %u, \"track_delta\": %d, "
+				"\"track_fault\": %s, \"master\": \"%s\", \"adverts_in\": %"
+				PRIu64 ", \"adverts_out\": %" PRIu64 ", \"become_master\": %" PRIu64
+				", \"split_brain\": %" PRIu64 ", \"smtp_alerts_unsent\": %" PRIu64
+				", \"errors\": {", v.vrid, v.version, v.unicast ? "true" : "false",
+				v.state, v.priority, v.effective_priority, v.track_delta,
+				v.track_fault ? "true" : "false", a, v.adverts_in, v.adverts_out,
+				v.become_master, v.split_brain, v.smtp_alerts_unsent);
 			for (e = 0; e < v.n_errors; e++)
 				fprintf(out, "%s\"%s\": %" PRIu64, e == 0 ? "" : ", ",
 					v.errors[e].reason, v.errors[e].count);
 			fprintf(out, "}}");
 			continue;
 		}
-		fprintf(out, "%-16s %-8s %4u %-8s %8u %9u %-15s %10" PRIu64 " %10" PRIu64 " ",
-			v.name, v.interface, v.vrid, v.state, v.priority, v.effective_priority, a,
-			v.adverts_in, v.adverts_out);
-		if (v.n_errors == 0)
-			fprintf(out, "none");
+		fprintf(out, "%-16s %-8s %4u %-8s %8u %9u %-15s %10" PRIu64 " %10" PRIu64 " %10"
+			PRIu64 " ", v.name, v.interface, v.vrid, v.state, v.priority,
+			v.effective_priority, a, v.adverts_in, v.adverts_out, v.split_brain);
+		shown = 0;
 		for (e = 0; e < v.n_errors; e++)
-			fprintf(out, "%s%s=%" PRIu64, e == 0 ? "" : ",", v.errors[e].reason,
-				v.errors[e].count);
+			if (v.errors[e].count > 0)
+				fprintf(out, "%s%s=%" PRIu64, shown++ == 0 ? "" : ",",
+					v.errors[e].reason, v.errors[e].count);
+		if (shown == 0)
+			fprintf(out, "none");
 		fputc('\n', out);
 	}
 	if (json)

@@ -168,6 +168,18 @@ prom_vrrp(struct lb_ctl *ctl, FILE *o)
 		if (lb_ctrl_vrrp_view(ctx, i, &v) == 0)
 			fprintf(o, "lbapp_vrrp_adverts_sent_total{instance=\"%s\"} %" PRIu64 "\n",
 				v.name, v.adverts_out);
+	help(o, "lbapp_vrrp_split_brain_total", "counter",
+	     "Lower-priority masters heard while master (answered with an advert at once).");
+	for (i = 0; i < ctx->cfg->n_vrrp; i++)
+		if (lb_ctrl_vrrp_view(ctx, i, &v) == 0)
+			fprintf(o, "lbapp_vrrp_split_brain_total{instance=\"%s\"} %" PRIu64 "\n",
+				v.name, v.split_brain);
+	help(o, "lbapp_vrrp_smtp_alerts_unsent_total", "counter",
+	     "State changes of smtp_alert instances not mailed (no SMTP sender yet).");
+	for (i = 0; i < ctx->cfg->n_vrrp; i++)
+		if (lb_ctrl_vrrp_view(ctx, i, &v) == 0)
+			fprintf(o, "lbapp_vrrp_smtp_alerts_unsent_total{instance=\"%s\"} %" PRIu64
+				"\n", v.name, v.smtp_alerts_unsent);
 	help(o, "lbapp_vrrp_errors_total", "counter", "Adverts refused, by reason.");
 	for (i = 0; i < ctx->cfg->n_vrrp; i++)
 		if (lb_ctrl_vrrp_view(ctx, i, &v) == 0)
@@ -452,6 +464,9 @@ tel_vrrp(struct lb_ctl *ctl, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(c, "master", v.master_ip ? ip_s(v.master_ip, a) : "");
 		rte_tel_data_add_dict_u64(c, "adverts_in", v.adverts_in);
 		rte_tel_data_add_dict_u64(c, "adverts_out", v.adverts_out);
+		rte_tel_data_add_dict_u64(c, "version", v.version);
+		rte_tel_data_add_dict_u64(c, "split_brain", v.split_brain);
+		rte_tel_data_add_dict_u64(c, "smtp_alerts_unsent", v.smtp_alerts_unsent);
 		for (e = 0; e < v.n_errors; e++) {
 			snprintf(k, sizeof(k), "errors_%s", v.errors[e].reason);
 			rte_tel_data_add_dict_u64(c, k, v.errors[e].count);

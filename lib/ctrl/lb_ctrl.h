@@ -167,6 +167,34 @@ int lb_ctrl_checks_start(struct lb_ctx *ctx, const struct lb_check_rs_params *rs
  */
 void lb_ctrl_loop(struct lb_ctx *ctx);
 
+/**
+ * Called on the control lcore on every VRRP instance state change (the
+ * place SMTP alerts plug in: the hook checks inst->smtp_alert itself).
+ *
+ * @param ctx
+ *   The context.
+ * @param arg
+ *   As given to lb_ctrl_vrrp_set_alert().
+ * @param inst
+ *   The instance (valid until the next reload).
+ * @param state
+ *   Its new state: "MASTER", "BACKUP" or "FAULT".
+ */
+typedef void (*lb_ctrl_vrrp_alert_fn)(struct lb_ctx *ctx, void *arg,
+				      const struct lb_cfg_vrrp *inst, const char *state);
+
+/**
+ * Install the VRRP state-change hook (one; NULL removes it). Without a hook,
+ * state changes of instances with smtp_alert on are counted as
+ * smtp_alerts_unsent.
+ *
+ * Control lcore only; not multi-thread safe.
+ *
+ * @return
+ *   0, or -ENOENT before VRRP is set up (lb_ctrl_init()).
+ */
+int lb_ctrl_vrrp_set_alert(struct lb_ctx *ctx, lb_ctrl_vrrp_alert_fn fn, void *arg);
+
 /** Print port, datapath and control statistics. */
 void lb_ctrl_stats_print(struct lb_ctx *ctx, FILE *out);
 

@@ -6,29 +6,6 @@
 
 #include "lb_ctrl_view.h"
 
-int
-lb_ctrl_vrrp_view(const struct lb_ctx *ctx, unsigned int i, struct lb_vrrp_view *v)
-{
-	const struct lb_cfg_vrrp *c;
-	int port;
-
-	if (i >= ctx->cfg->n_vrrp)
-		return -ENOENT;
-	c = &ctx->cfg->vrrp[i];
-	memset(v, 0, sizeof(*v));
-	v->name = c->name;
-	v->interface = c->interface;
-	v->vrid = c->vrid;
-	/* Until VRRP runs, the state is the configured one (lb_ctx.vrrp_master). */
-	v->state = ctx->vrrp_master[i] ? "MASTER" : "BACKUP";
-	v->priority = c->priority;
-	v->effective_priority = c->priority;
-	port = lb_sysconf_port_by_name(&ctx->sc, c->interface);
-	if (ctx->vrrp_master[i] && port >= 0)
-		v->master_ip = ctx->ports[port].addr;
-	return 0;
-}
-
 const char *
 lb_ctrl_rs_health(const struct lb_ctx *ctx, uint32_t rs_id)
 {

@@ -11,6 +11,7 @@
  * Control lcore only; not multi-thread safe.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lb_ctrl.h"
@@ -23,11 +24,18 @@ struct lb_vrrp_view {
 	const char *interface;
 	uint8_t vrid;
 	const char *state;		/**< "MASTER", "BACKUP", "FAULT", "INIT" */
+	uint8_t version;		/**< VRRP version, 2 or 3 */
+	bool unicast;			/**< adverts go to unicast_peer addresses */
 	uint8_t priority;		/**< configured */
 	uint8_t effective_priority;	/**< after tracking adjustments */
 	uint32_t master_ip;		/**< network order, 0 = unknown */
 	uint64_t adverts_in;
 	uint64_t adverts_out;
+	uint64_t split_brain;		/**< lower-priority master heard while master */
+	uint64_t become_master;		/**< times it became master */
+	uint64_t smtp_alerts_unsent;	/**< smtp_alert on, no alert hook (no SMTP yet) */
+	int track_delta;		/**< sum of tracking weights in effect */
+	bool track_fault;		/**< a tracked interface or script is down */
 	unsigned int n_errors;
 	struct {
 		const char *reason;	/**< Prometheus-label safe: [a-z_] */

@@ -247,6 +247,15 @@ lb_vrrp_check_ip4(const struct lb_vrrp_params *p, const uint8_t *ip, size_t len,
 	plen = tot - ihl;
 	if (!p->unicast && ip[8] != LB_VRRP_TTL)
 		return LB_VRRP_RX_ttl;
+	if (p->n_peers > 0) {
+		unsigned int i;
+
+		for (i = 0; i < p->n_peers && i < LB_VRRP_MAX_PEERS; i++)
+			if (memcmp(&p->peers[i], ip + 12, 4) == 0)
+				break;
+		if (i == p->n_peers || i == LB_VRRP_MAX_PEERS)
+			return LB_VRRP_RX_src;
+	}
 	if ((m[0] >> 4) != p->version || (m[0] & 0x0f) != 1)
 		return LB_VRRP_RX_version;
 	if (m[1] != p->vrid)
@@ -308,7 +317,8 @@ int
 lb_vrrp_sm_init(struct lb_vrrp_sm *sm, const struct lb_vrrp_params *p)
 {
 	if ((p->version != 2 && p->version != 3) || p->vrid == 0 || p->priority == 0 ||
-	    p->adv_int_ms == 0 || p->n_addrs > LB_VRRP_MAX_ADDRS)
+	    p->adv_int_ms == 0 || p->n_addrs > LB_VRRP_MAX_ADDRS ||
+	    p->n_peers > LB_VRRP_MAX_PEERS)
 		return -EINVAL;
 	if (p->version == 2 && (p->adv_int_ms % 1000 != 0 || p->adv_int_ms > 255000))
 		return -EINVAL;
@@ -517,6 +527,19 @@ lb_vrrp_sm_set_delta(struct lb_vrrp_sm *sm, int delta)
 {
 	sm->track_delta = delta;
 	sm->eff_priority = eff_prio(sm);
+}
+
+int
+lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault)
+{
+	if (weight == 0) {
+		if (!ok)
+			*fault = true;
+		return 0;
+	}
+	if (reverse)
+		return weight > 0 ? (ok ? -weight : 0) : (ok ? 0 : -weight);
+	return weight > 0 ? (ok ? weight : 0) : (ok ? 0 : weight);
 }
 
 int

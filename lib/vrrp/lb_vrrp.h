@@ -25,6 +25,7 @@
 #define LB_VRRP_TTL 255
 #define LB_VRRP_TOS 0xc0
 #define LB_VRRP_MAX_ADDRS 32		/**< addresses per instance/advert */
+#define LB_VRRP_MAX_PEERS 16		/**< unicast_peer entries per instance */
 #define LB_VRRP_AUTH_LEN 8
 #define LB_VRRP_HDR_LEN 8		/**< fixed part of the VRRP header */
 #define LB_VRRP_PRIO_OWNER 255
@@ -91,6 +92,7 @@ int lb_vrrp_encode_ip4(const struct lb_vrrp_adv *a, uint32_t src, uint32_t dst,
 	X(ok)			/* accepted */ \
 	X(len)			/* IP or VRRP length: short, or tot_len/count mismatch */ \
 	X(ttl)			/* TTL != 255 on a multicast advert */ \
+	X(src)			/* unicast: the source is not a unicast_peer */ \
 	X(version)		/* VRRP version differs from ours, or type != advert */ \
 	X(vrid)			/* not our virtual router id */ \
 	X(checksum)		/* bad checksum (v3: with the pseudo-header) */ \
@@ -122,6 +124,8 @@ struct lb_vrrp_params {
 	uint32_t preempt_delay_ms;	/**< 0 = none */
 	uint32_t primary_ip;		/**< our source address (tie-break), network order */
 	bool unicast;			/**< unicast peers: no TTL check */
+	uint32_t peers[LB_VRRP_MAX_PEERS];	/**< unicast_peer, network order */
+	uint8_t n_peers;		/**< >0: adverts only from these sources */
 	uint8_t auth_type;		/**< enum lb_vrrp_auth_type (v2) */
 	char auth_pass[LB_VRRP_AUTH_LEN]; /**< 0-padded */
 	uint32_t addrs[LB_VRRP_MAX_ADDRS];	/**< VIPs, network order */
@@ -130,8 +134,9 @@ struct lb_vrrp_params {
 
 /**
  * Run the receive checks on an IPv4 packet, in keepalived's order: length,
- * TTL (multicast only), version and type, vrid, checksum, authentication,
- * address count and list, interval (v2).
+ * TTL (multicast only), source (unicast: one of p->peers), version and
+ * type, vrid, checksum, authentication, address count and list, interval
+ * (v2).
  *
  * @param p
  *   The instance's parameters.
@@ -260,6 +265,26 @@ void lb_vrrp_sm_set_fault(struct lb_vrrp_sm *sm, uint64_t now, bool fault,
  * clamped to 1..254 (an owner stays at 255). It goes out in the next advert.
  */
 void lb_vrrp_sm_set_delta(struct lb_vrrp_sm *sm, int delta);
+
+/**
+ * The priority change one tracked object contributes, keepalived's rules:
+ * weight 0 puts the instance in fault while the object is down (or the
+ * script failing); a positive weight is added while it is up, a negative
+ * one while it is down. reverse (vrrp_script "weight N reverse") turns the
+ * direction around.
+ *
+ * @param weight
+ *   -254..254.
+ * @param reverse
+ *   Inverted direction.
+ * @param ok
+ *   The object is up / the script succeeds.
+ * @param fault
+ *   Set to true when this object faults the instance (never cleared).
+ * @return
+ *   The delta to add to the base priority.
+ */
+int lb_vrrp_track_weight(int weight, bool reverse, bool ok, bool *fault);
 
 /**
  * Reload: take a new base priority and preemption setting, keeping the state,

@@ -70,6 +70,45 @@ expect "dpdk.conf wrong type" 1 "type.conf:2: error" -- "$LBAPP" $EAL -- -f "$tm
 sed 's/198.18.0.21 80/198.19.5.21 80/' "$tmp/lb.conf" > "$tmp/offlink.conf"
 expect "real server not on-link" 1 "offlink.conf:4: error: .*on-link" -- "$LBAPP" $EAL -- -f "$tmp/offlink.conf" -c "$tmp/dpdk.conf"
 
+# VRRP addresses and tracked interfaces are checked against dpdk.conf's ports, with the
+# instance's file:line (or the track_interface line).
+vrrp_conf() {
+    cat "$tmp/lb.conf"
+    printf 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n'
+    printf '%s\n' "$@"
+    printf '    virtual_ipaddress {\n        198.18.0.100\n    }\n}\n'
+}
+vrrp_conf '    unicast_src_ip 198.18.0.9' > "$tmp/usrc.conf"
+expect "unicast_src_ip not the port's" 1 "usrc.conf:8: error: vrrp_instance VI_1: unicast_src_ip 198.18.0.9 is not the address of port eth0" \
+    -- "$LBAPP" $EAL $VDEV -- -f "$tmp/usrc.conf" -c "$tmp/dpdk.conf"
+vrrp_conf '    mcast_src_ip 198.18.0.7' > "$tmp/msrc.conf"
+expect "mcast_src_ip not the port's" 1 "msrc.conf:8: error: .*mcast_src_ip 198.18.0.7 is not the address" \
+    -- "$LBAPP" $EAL $VDEV -- -f "$tmp/msrc.conf" -c "$tmp/dpdk.conf"
+vrrp_conf '    unicast_peer {' '        198.19.0.3' '    }' > "$tmp/peer.conf"
+expect "unicast_peer off-link" 1 "peer.conf:8: error: .*unicast_peer 198.19.0.3 is not a neighbour on port eth0" \
+    -- "$LBAPP" $EAL $VDEV -- -f "$tmp/peer.conf" -c "$tmp/dpdk.conf"
+vrrp_conf '    track_interface {' '        eth9' '    }' > "$tmp/tif.conf"
+expect "track_interface not a port" 1 "tif.conf:12: error: .*track_interface 'eth9' is not a port" \
+    -- "$LBAPP" $EAL $VDEV -- -f "$tmp/tif.conf" -c "$tmp/dpdk.conf"
+vrrp_conf '    unicast_src_ip 198.18.0.2' '    unicast_peer {' '        198.18.0.3' '    }' '    version 3' \
+    > "$tmp/uok.conf"
+"$LBAPP" $EAL $VDEV -- -f "$tmp/uok.conf" -c "$tmp/dpdk.conf" --ctl-socket "$tmp/ctl.sock" \
+    > "$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+    grep -q 'VI_1: INIT -> BACKUP' "$tmp/out" && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+done
+kill -TERM $pid 2>/dev/null
+wait $pid
+pid=
+if grep -q 'VI_1: INIT -> BACKUP' "$tmp/out" && ! grep -q ': error:' "$tmp/out"; then
+    ok "unicast_src_ip of the port, an on-link unicast_peer, version 3: accepted"
+else
+    ko "unicast_src_ip of the port, an on-link unicast_peer, version 3: accepted"
+fi
+
 # A port whose DPDK device does not exist: dpdk.conf's line, and no port started.
 expect "missing device" 1 "dpdk.conf:1: error: port 'eth0': DPDK device 'net_pcap0' does not exist" \
     -- "$LBAPP" $EAL -- -f "$tmp/lb.conf" -c "$tmp/dpdk.conf"

@@ -432,9 +432,10 @@ test_one_line_blocks(void **state)
 		"    lb_kind DR\n"
 		"    real_server 198.18.0.21 8080 { weight 7 }\n"
 		"    real_server 198.18.0.22 80 { weight 0 } real_server 198.18.0.23 80 { }\n"
-		"}\n",
-		NAME ":4: warning: 'track_interface' is not implemented by lbapp yet; ignored\n");
-	assert_int_equal(cfg->n_warnings, 1);
+		"}\n", "");
+	assert_int_equal(cfg->n_warnings, 0);
+	assert_int_equal(cfg->vrrp[0].n_track_ifs, 1);
+	assert_string_equal(cfg->vrrp[0].track_ifs[0].name, "eth1");
 	assert_int_equal(cfg->global.n_emails, 2);
 	assert_string_equal(cfg->global.emails[1], "b@example.com");
 	assert_int_equal(cfg->vrrp[0].n_vips, 2);
@@ -794,19 +795,17 @@ test_not_implemented(void **state)
 		"ignored\n"
 		NAME ":3: warning: 'vrrp_skip_check_adv_addr' is not implemented by lbapp yet; "
 		"ignored\n"
-		NAME ":5: warning: 'vrrp_script' is not implemented by lbapp yet; ignored\n"
-		NAME ":12: warning: 'track_script' is not implemented by lbapp yet; ignored\n"
 		NAME ":16: warning: virtual_ipaddress option 'brd' is not implemented by lbapp "
 		"yet; ignored\n"
 		NAME ":24: warning: 'inhibit_on_failure' is not implemented by lbapp yet; "
 		"ignored\n"
 		NAME ":25: warning: 'HTTP_GET' is not implemented by lbapp yet; ignored\n"
 		NAME ":33: warning: 'notify_down' is not implemented by lbapp yet; ignored\n");
-	assert_int_equal(cfg->n_warnings, 8);
+	assert_int_equal(cfg->n_warnings, 6);
 	assert_int_equal(cfg->vs[0].n_rs, 1);
 	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
 	assert_int_equal(cfg->vrrp[0].n_vips, 1);
-	/* stored for the VRRP and checker code even though nothing acts on them yet */
+	/* vrrp_script / track_script are acted on; the checker keywords only stored */
 	assert_int_equal(cfg->n_scripts, 1);
 	assert_string_equal(cfg->scripts[0].script.cmd, "/usr/bin/pgrep nginx");
 	assert_int_equal(cfg->scripts[0].interval_ms, 2000);
@@ -824,6 +823,72 @@ test_not_implemented(void **state)
 	lb_cfg_free(cfg);
 }
 
+/* The VRRP keywords lbapp acts on give no warning; the rest of those blocks still do. */
+static void
+test_vrrp_implemented(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_ok("vrrp_script chk {\n"
+		"    script \"/bin/true\"\n"
+		"    user nobody\n"
+		"    weight -30\n"
+		"    rise 2\n"
+		"    fall 3\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    version 3\n"
+		"    preempt_delay 2\n"
+		"    unicast_src_ip 198.18.0.2\n"
+		"    mcast_src_ip 198.18.0.2\n"
+		"    unicast_ttl 64\n"
+		"    unicast_peer {\n"
+		"        198.18.0.3\n"
+		"    }\n"
+		"    track_interface {\n"
+		"        eth0 weight -10\n"
+		"    }\n"
+		"    track_script {\n"
+		"        chk\n"
+		"    }\n"
+		"    dont_track_primary\n"
+		"    notify_master \"/bin/true master\"\n"
+		"    notify_backup /bin/true\n"
+		"    notify_fault /bin/true\n"
+		"    notify_stop /bin/true\n"
+		"    notify /bin/true\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"}\n"
+		"vrrp_sync_group G {\n"
+		"    group {\n"
+		"        VI_1\n"
+		"    }\n"
+		"    notify /bin/true\n"
+		"    smtp_alert\n"
+		"    global_tracking\n"
+		"}\n",
+		NAME ":3: warning: 'user' is not implemented by lbapp yet; ignored\n"
+		NAME ":40: warning: 'smtp_alert' is not implemented by lbapp yet; ignored\n"
+		NAME ":41: warning: 'global_tracking' is not implemented by lbapp yet; ignored\n");
+	assert_int_equal(cfg->n_warnings, 3);
+	assert_int_equal(cfg->vrrp[0].version, 3);
+	assert_int_equal(cfg->vrrp[0].preempt_delay_ms, 2000);
+	assert_int_equal(cfg->vrrp[0].unicast_ttl, 64);
+	assert_int_equal(cfg->vrrp[0].n_unicast_peers, 1);
+	assert_int_equal(cfg->vrrp[0].track_ifs[0].weight, -10);
+	assert_int_equal(cfg->vrrp[0].track_scripts[0].weight, -30);
+	assert_int_equal(cfg->scripts[0].rise, 2);
+	assert_int_equal(cfg->scripts[0].fall, 3);
+	assert_string_equal(cfg->vrrp[0].notify_master.cmd, "/bin/true master");
+	assert_int_equal(cfg->vrrp[0].sync_group, 0);
+	assert_int_equal(cfg->sync_groups[0].member_idx[0], 0);
+	lb_cfg_free(cfg);
+}
 
 /* ---- every block of the model ---- */
 
@@ -1830,6 +1895,7 @@ main(void)
 		cmocka_unit_test(test_advert_int),
 		cmocka_unit_test(test_vip_not_in_instance),
 		cmocka_unit_test(test_not_implemented),
+		cmocka_unit_test(test_vrrp_implemented),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_duplicates),

@@ -241,6 +241,36 @@ test_check_reasons(void **state)
 	assert_string_equal(lb_vrrp_rx_name(LB_VRRP_RX_interval), "interval");
 }
 
+/* unicast_peer: adverts from another source are refused ("src"), after the
+ * length check and before the checksum; unicast skips the TTL check. */
+static void
+test_unicast_src(void **state)
+{
+	struct lb_vrrp_params p;
+	struct lb_vrrp_adv a;
+	uint8_t buf[256];
+	size_t len;
+
+	(void)state;
+	params_v2(&p);
+	len = good_v2(&p, buf);		/* from 198.18.0.2 */
+	p.unicast = true;
+	p.peers[0] = ip4("198.18.0.9");
+	p.n_peers = 1;
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_src);
+	assert_string_equal(lb_vrrp_rx_name(LB_VRRP_RX_src), "src");
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, 10, &a), LB_VRRP_RX_len);
+	p.peers[1] = ip4("198.18.0.2");
+	p.n_peers = 2;
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_ok);
+	buf[8] = 64;			/* TTL not checked for unicast */
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_ok);
+	buf[12 + 3] = 7;		/* source 198.18.0.7: before the checksum */
+	assert_int_equal(lb_vrrp_check_ip4(&p, buf, len, &a), LB_VRRP_RX_src);
+	p.n_peers = LB_VRRP_MAX_PEERS + 1;
+	assert_int_equal(lb_vrrp_sm_init(&(struct lb_vrrp_sm){ 0 }, &p), -EINVAL);
+}
+
 static void
 test_ip6_v3(void **state)
 {
@@ -614,6 +644,54 @@ test_set_config(void **state)
 }
 
 static void
+test_track_weight(void **state)
+{
+	bool fault = false;
+
+	(void)state;
+	/* weight 0: fault while down, nothing while up */
+	assert_int_equal(lb_vrrp_track_weight(0, false, true, &fault), 0);
+	assert_false(fault);
+	assert_int_equal(lb_vrrp_track_weight(0, false, false, &fault), 0);
+	assert_true(fault);
+	fault = false;
+	/* positive: added while up; negative: added while down */
+	assert_int_equal(lb_vrrp_track_weight(20, false, true, &fault), 20);
+	assert_int_equal(lb_vrrp_track_weight(20, false, false, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, false, true, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, false, false, &fault), -60);
+	/* reverse: the other way round */
+	assert_int_equal(lb_vrrp_track_weight(20, true, true, &fault), -20);
+	assert_int_equal(lb_vrrp_track_weight(20, true, false, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, true, true, &fault), 0);
+	assert_int_equal(lb_vrrp_track_weight(-60, true, false, &fault), 60);
+	assert_false(fault);
+}
+
+/* preempt_delay also starts when a lower-priority master is first heard after start. */
+static void
+test_preempt_delay_from_first_heard(void **state)
+{
+	struct lb_vrrp_sm sm;
+	struct lb_vrrp_act act;
+	struct lb_vrrp_adv a;
+
+	(void)state;
+	sm_v2(&sm, 150);
+	sm.p.preempt_delay_ms = 2000;
+	lb_vrrp_sm_start(&sm, 0, &act);
+	adv_from(&a, 200, 100);
+	/* a better master: no preemption and the delay window passes */
+	lb_vrrp_sm_rx(&sm, 1000, &a, ip4("198.18.0.2"), &act);
+	lb_vrrp_sm_rx(&sm, 3000, &a, ip4("198.18.0.2"), &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_BACKUP);
+	/* its priority drops below ours: preempted at once, the start delay is over */
+	adv_from(&a, 100, 100);
+	lb_vrrp_sm_rx(&sm, 3500, &a, ip4("198.18.0.2"), &act);
+	assert_int_equal(sm.state, LB_VRRP_ST_MASTER);
+}
+
+static void
 test_force(void **state)
 {
 	struct lb_vrrp_sm sm;
@@ -642,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_encode_matches_scapy),
 		cmocka_unit_test(test_check_accepts_scapy),
 		cmocka_unit_test(test_check_reasons),
+		cmocka_unit_test(test_unicast_src),
 		cmocka_unit_test(test_ip6_v3),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_backup_to_master),
@@ -653,6 +732,8 @@ main(void)
 		cmocka_unit_test(test_fault_and_tracking),
 		cmocka_unit_test(test_set_config),
 		cmocka_unit_test(test_force),
+		cmocka_unit_test(test_track_weight),
+		cmocka_unit_test(test_preempt_delay_from_first_heard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
