@@ -214,6 +214,13 @@ main(int argc, char **argv)
 			errno == EINVAL ? "" : ": ", errno == EINVAL ? "" : strerror(errno));
 		return 1;
 	}
+	if (cfg->script_security_violation) {
+		/* The warnings above name each script; keepalived -t exits 6 on them. */
+		fprintf(stderr, "lbapp: %s: configuration refused: a script would run as root "
+			"from a path others can write (enable_script_security)\n", args.lb_conf);
+		lb_cfg_free(cfg);
+		return 1;
+	}
 	ret = lb_sysconf_load(args.dpdk_conf, &sc, stderr);
 	if (ret != 0) {
 		fprintf(stderr, "lbapp: %s: configuration refused\n", args.dpdk_conf);

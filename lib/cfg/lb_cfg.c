@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "lb_cfg.h"
@@ -732,15 +734,14 @@ lb_cfg_sem_block(struct sem *s, const struct kw_table *tb, const struct lb_cfg_s
 /* A root script whose file or a directory above it a non-root user can write. */
 static void
 check_script(struct sem *s, const char *file, unsigned int line, const char *kw,
-		const struct lb_cfg_cmd *c)
+		struct lb_cfg_cmd *c)
 {
-	const struct lb_cfg_global *g = &s->cfg->global;
-	const char *user = c->user[0] != '\0' ? c->user : g->script_user;
 	char path[1024], *slash;
 	struct stat sb;
 	size_t n;
 
-	if (c->cmd == NULL || (user[0] != '\0' && strcmp(user, "root") != 0))
+	/* Only scripts that run as root (script_cred() resolved the user). */
+	if (c->cmd == NULL || c->uid != 0)
 		return;
 	n = strcspn(c->cmd, " \t");
 	if (c->cmd[0] != '/' || n >= sizeof(path)) {
@@ -777,50 +778,100 @@ check_script(struct sem *s, const char *file, unsigned int line, const char *kw,
 	}
 }
 
+/*
+ * Resolve who a command runs as (keepalived: the command's user, else
+ * script_user, else keepalived_script if it exists, else root); an unknown
+ * user or group is an error at the command's line.
+ */
 static void
-script_security(struct sem *s)
+script_cred(struct sem *s, const char *file, unsigned int line, const char *kw,
+		struct lb_cfg_cmd *c)
 {
-	const struct lb_config *cfg = s->cfg;
+	const struct lb_cfg_global *g = &s->cfg->global;
+	const char *user = c->user[0] != '\0' ? c->user : g->script_user;
+	const char *group = c->user[0] != '\0' ? c->group : g->script_group;
+	char buf[4096];
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+
+	if (c->cmd == NULL)
+		return;
+	if (user[0] == '\0') {
+		if (getpwnam_r("keepalived_script", &pw, buf, sizeof(buf), &pwp) != 0 ||
+				pwp == NULL)
+			getpwnam_r("root", &pw, buf, sizeof(buf), &pwp);
+	} else {
+		getpwnam_r(user, &pw, buf, sizeof(buf), &pwp);
+	}
+	if (pwp == NULL) {
+		lb_cfg_error(s->d, file, line, "%s: unknown user '%s'", kw,
+			user[0] != '\0' ? user : "root");
+		return;
+	}
+	c->uid = (uint32_t)pw.pw_uid;
+	c->gid = (uint32_t)pw.pw_gid;
+	if (group[0] == '\0')
+		return;
+	if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL) {
+		lb_cfg_error(s->d, file, line, "%s: unknown group '%s'", kw, group);
+		return;
+	}
+	c->gid = (uint32_t)gr.gr_gid;
+}
+
+typedef void (*cmd_fn)(struct sem *s, const char *file, unsigned int line, const char *kw,
+		struct lb_cfg_cmd *c);
+
+/* Every script command of the config. */
+static void
+each_cmd(struct sem *s, cmd_fn fn)
+{
+	struct lb_config *cfg = s->cfg;
 	unsigned int i, j, k;
 
-	if (!cfg->global.enable_script_security)
-		return;
 	for (i = 0; i < cfg->n_scripts; i++)
-		check_script(s, cfg->scripts[i].file, cfg->scripts[i].line, "vrrp_script",
+		fn(s, cfg->scripts[i].file, cfg->scripts[i].line, "vrrp_script",
 			&cfg->scripts[i].script);
 	for (i = 0; i < cfg->n_vrrp; i++) {
-		const struct lb_cfg_vrrp *v = &cfg->vrrp[i];
+		struct lb_cfg_vrrp *v = &cfg->vrrp[i];
 
-		check_script(s, v->file, v->line, "notify_master", &v->notify_master);
-		check_script(s, v->file, v->line, "notify_backup", &v->notify_backup);
-		check_script(s, v->file, v->line, "notify_fault", &v->notify_fault);
-		check_script(s, v->file, v->line, "notify_stop", &v->notify_stop);
-		check_script(s, v->file, v->line, "notify", &v->notify);
+		fn(s, v->file, v->line, "notify_master", &v->notify_master);
+		fn(s, v->file, v->line, "notify_backup", &v->notify_backup);
+		fn(s, v->file, v->line, "notify_fault", &v->notify_fault);
+		fn(s, v->file, v->line, "notify_stop", &v->notify_stop);
+		fn(s, v->file, v->line, "notify", &v->notify);
 	}
 	for (i = 0; i < cfg->n_sync_groups; i++) {
-		const struct lb_cfg_sync_group *g = &cfg->sync_groups[i];
+		struct lb_cfg_sync_group *g = &cfg->sync_groups[i];
 
-		check_script(s, g->file, g->line, "notify_master", &g->notify_master);
-		check_script(s, g->file, g->line, "notify_backup", &g->notify_backup);
-		check_script(s, g->file, g->line, "notify_fault", &g->notify_fault);
-		check_script(s, g->file, g->line, "notify_stop", &g->notify_stop);
-		check_script(s, g->file, g->line, "notify", &g->notify);
+		fn(s, g->file, g->line, "notify_master", &g->notify_master);
+		fn(s, g->file, g->line, "notify_backup", &g->notify_backup);
+		fn(s, g->file, g->line, "notify_fault", &g->notify_fault);
+		fn(s, g->file, g->line, "notify_stop", &g->notify_stop);
+		fn(s, g->file, g->line, "notify", &g->notify);
 	}
 	for (i = 0; i < cfg->n_vs; i++) {
-		const struct lb_cfg_vs *vs = &cfg->vs[i];
+		struct lb_cfg_vs *vs = &cfg->vs[i];
 
-		check_script(s, vs->file, vs->line, "quorum_up", &vs->quorum_up);
-		check_script(s, vs->file, vs->line, "quorum_down", &vs->quorum_down);
+		fn(s, vs->file, vs->line, "quorum_up", &vs->quorum_up);
+		fn(s, vs->file, vs->line, "quorum_down", &vs->quorum_down);
 		for (j = 0; j < vs->n_rs; j++) {
-			const struct lb_cfg_rs *rs = &vs->rs[j];
+			struct lb_cfg_rs *rs = &vs->rs[j];
 
-			check_script(s, rs->file, rs->line, "notify_up", &rs->notify_up);
-			check_script(s, rs->file, rs->line, "notify_down", &rs->notify_down);
+			fn(s, rs->file, rs->line, "notify_up", &rs->notify_up);
+			fn(s, rs->file, rs->line, "notify_down", &rs->notify_down);
 			for (k = 0; k < rs->n_checkers; k++)
-				check_script(s, rs->checkers[k].file, rs->checkers[k].line,
+				fn(s, rs->checkers[k].file, rs->checkers[k].line,
 					"misc_path", &rs->checkers[k].misc_path);
 		}
 	}
+}
+
+static void
+script_security(struct sem *s)
+{
+	if (s->cfg->global.enable_script_security)
+		each_cmd(s, check_script);
 }
 
 /* ---- public API ---- */
@@ -887,6 +938,7 @@ cfg_parse(const char *text, size_t len, const char *name, const struct lb_cfg_op
 			goto fail;
 		lb_cfg_vrrp_finish(&s);
 		lb_cfg_vs_finish(&s);
+		each_cmd(&s, script_cred);
 		script_security(&s);
 	}
 	lb_cfg_stmt_free(tree);

@@ -91,6 +91,12 @@ struct lb_cfg_cmd {
 	char *cmd;			/**< owned by the config */
 	char user[LB_CFG_NAME_MAX];	/**< empty: global script_user */
 	char group[LB_CFG_NAME_MAX];	/**< empty: the user's group */
+	/**
+	 * Who it runs as, resolved when the config is loaded: user (else the
+	 * global script_user, else keepalived_script if that user exists, else
+	 * root) and group (else script_group, else the user's primary group).
+	 */
+	uint32_t uid, gid;
 };
 
 /** One virtual_ipaddress (or virtual_ipaddress_excluded) entry. */

@@ -141,6 +141,11 @@ lb_ctrl_reload(struct lb_ctx *ctx, FILE *diag)
 	}
 	ncfg = lb_cfg_load(ctx->cfg_path, mem);
 	ret = ncfg == NULL ? -EINVAL : lb_svc_check(ncfg, &ctx->sc, mem);
+	if (ret == 0 && ncfg->script_security_violation) {
+		fprintf(mem, "reload: a script would run as root from a path others can write "
+			"(enable_script_security)\n");
+		ret = -EPERM;
+	}
 	if (ret == 0)
 		ret = lb_ctrl_vrrp_reload_check(ctx, ncfg, mem);
 	fclose(mem);

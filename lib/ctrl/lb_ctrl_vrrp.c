@@ -201,8 +201,8 @@ run_script(struct lb_ctx *ctx, const char *who, uint64_t *busy, const struct lb_
 
 	if (c->cmd == NULL)
 		return;
-	pid = lb_notify_run(ctx->vrrp->notify, c->cmd, extra, n_extra, NOTIFY_TIMEOUT_MS,
-			    notify_done, ctx);
+	pid = lb_notify_run_as(ctx->vrrp->notify, c->cmd, extra, n_extra, NOTIFY_TIMEOUT_MS,
+			       c->uid, c->gid, notify_done, ctx);
 	if (pid == -EBUSY)
 		(*busy)++;
 	if (pid < 0)
@@ -876,8 +876,8 @@ scripts_poll(struct lb_ctx *ctx, uint64_t now)
 			continue;
 		tmo = sc->cfg->timeout_ms > 0 ? sc->cfg->timeout_ms : sc->cfg->interval_ms;
 		sc->runs++;
-		pid = lb_notify_run(vr->scripts, sc->cfg->script.cmd, NULL, 0, tmo, script_done,
-				    sc);
+		pid = lb_notify_run_as(vr->scripts, sc->cfg->script.cmd, NULL, 0, tmo,
+				       sc->cfg->script.uid, sc->cfg->script.gid, script_done, sc);
 		if (pid < 0) {
 			struct lb_notify_result r = { .status = -1 };
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -147,9 +150,86 @@ lb_notify_split(const char *cmdline, char *buf, char **argv, unsigned int max)
 	return argc == 0 ? -EINVAL : (int)argc;
 }
 
+/* The program's path: argv0 itself when it has a '/', else the first on PATH. */
+static int
+find_prog(const char *argv0, char *out, size_t size)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	int len;
+
+	if (strchr(argv0, '/') != NULL) {
+		len = snprintf(out, size, "%s", argv0);
+		return len > 0 && (size_t)len < size ? 0 : -ENAMETOOLONG;
+	}
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		if (e == p)	/* an empty element is the current directory */
+			len = snprintf(out, size, "./%s", argv0);
+		else
+			len = snprintf(out, size, "%.*s/%s", (int)(e - p), p, argv0);
+		if (len > 0 && (size_t)len < size && access(out, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * fork + setgroups/setgid/setuid + execve: posix_spawn cannot change the
+ * user. The child only makes async-signal-safe calls.
+ */
+static int
+spawn_as(pid_t *pid, char *const argv[], uid_t uid, gid_t gid)
+{
+	char prog[4096];
+	struct sigaction dfl;
+	sigset_t none;
+	int ret, fd, sig;
+	pid_t p;
+
+	ret = find_prog(argv[0], prog, sizeof(prog));
+	if (ret != 0)
+		return -ret;
+	p = fork();
+	if (p < 0)
+		return errno;
+	if (p == 0) {
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		for (sig = 1; sig < NSIG; sig++)
+			sigaction(sig, &dfl, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setpgid(0, 0);
+		fd = open("/dev/null", O_RDONLY);
+		if (fd > 0) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		/* Raw syscalls: this thread only, no glibc setxid broadcast after fork. */
+		if (syscall(SYS_setgroups, 1, &gid) != 0 || syscall(SYS_setgid, gid) != 0 ||
+		    syscall(SYS_setuid, uid) != 0)
+			_exit(126);
+		execve(prog, argv, environ);
+		_exit(127);
+	}
+	*pid = p;
+	return 0;
+}
+
 pid_t
 lb_notify_run(struct lb_notify *n, const char *cmdline, const char *const *extra,
 	      unsigned int n_extra, uint32_t timeout_ms, lb_notify_done_cb cb, void *arg)
+{
+	return lb_notify_run_as(n, cmdline, extra, n_extra, timeout_ms, geteuid(), getegid(),
+				cb, arg);
+}
+
+pid_t
+lb_notify_run_as(struct lb_notify *n, const char *cmdline, const char *const *extra,
+		 unsigned int n_extra, uint32_t timeout_ms, uid_t uid, gid_t gid,
+		 lb_notify_done_cb cb, void *arg)
 {
 	char *argv[LB_NOTIFY_MAX_ARGS + 1];
 	posix_spawn_file_actions_t fa;
@@ -184,6 +264,13 @@ lb_notify_run(struct lb_notify *n, const char *cmdline, const char *const *extra
 		argv[argc++] = (char *)(uintptr_t)extra[i];
 	argv[argc] = NULL;
 
+	if (uid != geteuid() || gid != getegid()) {
+		ret = spawn_as(&pid, argv, uid, gid);
+		free(buf);
+		if (ret != 0)
+			return -ret;
+		goto started;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawnattr_init(&attr);
@@ -202,7 +289,7 @@ lb_notify_run(struct lb_notify *n, const char *cmdline, const char *const *extra
 	free(buf);
 	if (ret != 0)
 		return -ret;
-
+started:
 	c->pid = pid;
 	c->start_ms = now_ms();
 	c->deadline_ms = timeout_ms > 0 ? c->start_ms + timeout_ms : 0;

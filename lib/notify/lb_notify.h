@@ -117,6 +117,21 @@ pid_t lb_notify_run(struct lb_notify *n, const char *cmdline, const char *const 
 		    unsigned int n_extra, uint32_t timeout_ms, lb_notify_done_cb cb, void *arg);
 
 /**
+ * lb_notify_run(), run as another user: when uid or gid differ from lbapp's
+ * own, the child takes gid (as its only group) and uid before it executes the
+ * program (found on PATH first, like posix_spawnp()). lbapp must be root for
+ * that; a child that cannot switch exits 126 without running anything.
+ *
+ * @param uid, gid
+ *   Who the program runs as (keepalived's script_user; lb_cfg_cmd.uid/gid).
+ * @return
+ *   As lb_notify_run(); -ENOENT when the program is not found on PATH.
+ */
+pid_t lb_notify_run_as(struct lb_notify *n, const char *cmdline, const char *const *extra,
+		       unsigned int n_extra, uint32_t timeout_ms, uid_t uid, gid_t gid,
+		       lb_notify_done_cb cb, void *arg);
+
+/**
  * Reap finished children, enforce timeouts, call callbacks. Never blocks.
  * Call it from the control loop often (every poll is fine: one waitpid()
  * per child in flight).

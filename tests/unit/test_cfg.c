@@ -791,8 +791,6 @@ test_not_implemented(void **state)
 		"        notify_down \"/bin/true\"\n"
 		"    }\n"
 		"}\n",
-		NAME ":2: warning: 'enable_script_security' is not implemented by lbapp yet; "
-		"ignored\n"
 		NAME ":3: warning: 'vrrp_skip_check_adv_addr' is not implemented by lbapp yet; "
 		"ignored\n"
 		NAME ":16: warning: virtual_ipaddress option 'brd' is not implemented by lbapp "
@@ -801,7 +799,8 @@ test_not_implemented(void **state)
 		"ignored\n"
 		NAME ":25: warning: 'HTTP_GET' is not implemented by lbapp yet; ignored\n"
 		NAME ":33: warning: 'notify_down' is not implemented by lbapp yet; ignored\n");
-	assert_int_equal(cfg->n_warnings, 6);
+	assert_int_equal(cfg->n_warnings, 5);
+	assert_false(cfg->script_security_violation);
 	assert_int_equal(cfg->vs[0].n_rs, 1);
 	assert_int_equal(cfg->vs[0].rs[0].weight, 2);
 	assert_int_equal(cfg->vrrp[0].n_vips, 1);
@@ -821,6 +820,52 @@ test_not_implemented(void **state)
 	assert_string_equal(cfg->vs[0].rs[0].checkers[0].urls[0].path, "/");
 	assert_string_equal(cfg->vs[0].rs[0].notify_down.cmd, "/bin/true");
 	lb_cfg_free(cfg);
+}
+
+/* script_user and per-command users: resolved at load, unknown ones refused at their line. */
+static void
+test_script_users(void **state)
+{
+	struct lb_config *cfg;
+
+	(void)state;
+	cfg = expect_no_error("global_defs {\n"
+		"    script_user nobody nogroup\n"
+		"}\n"
+		"vrrp_script chk {\n"
+		"    script /bin/true\n"
+		"    user root\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    notify_master \"/bin/true m\"\n"
+		"    notify_backup /bin/true root root\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"}\n");
+	assert_int_equal(cfg->scripts[0].script.uid, 0);
+	assert_int_equal(cfg->scripts[0].script.gid, 0);
+	assert_int_equal(cfg->vrrp[0].notify_master.uid, 65534);	/* script_user */
+	assert_int_equal(cfg->vrrp[0].notify_master.gid, 65534);	/* nogroup */
+	assert_int_equal(cfg->vrrp[0].notify_backup.uid, 0);
+	lb_cfg_free(cfg);
+
+	expect_errors("global_defs {\n"
+		"    script_user no_such_user_lbapp\n"
+		"}\n"
+		"vrrp_instance VI_1 {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 51\n"
+		"    notify /bin/true\n"
+		"    notify_stop /bin/true root no_such_group_lbapp\n"
+		"    virtual_ipaddress {\n"
+		"        198.18.0.100\n"
+		"    }\n"
+		"}\n",
+		NAME ":4: error: notify_stop: unknown group 'no_such_group_lbapp'\n"
+		NAME ":4: error: notify: unknown user 'no_such_user_lbapp'\n");
 }
 
 /* The VRRP keywords lbapp acts on give no warning; the rest of those blocks still do. */
@@ -872,10 +917,13 @@ test_vrrp_implemented(void **state)
 		"    smtp_alert\n"
 		"    global_tracking\n"
 		"}\n",
-		NAME ":3: warning: 'user' is not implemented by lbapp yet; ignored\n"
 		NAME ":40: warning: 'smtp_alert' is not implemented by lbapp yet; ignored\n"
 		NAME ":41: warning: 'global_tracking' is not implemented by lbapp yet; ignored\n");
-	assert_int_equal(cfg->n_warnings, 3);
+	assert_int_equal(cfg->n_warnings, 2);
+	/* vrrp_script user: resolved when loaded (nobody is 65534 on Debian) */
+	assert_int_equal(cfg->scripts[0].script.uid, 65534);
+	assert_int_equal(cfg->scripts[0].script.gid, 65534);
+	assert_int_equal(cfg->vrrp[0].notify.uid, 0);	/* no script_user, no keepalived_script */
 	assert_int_equal(cfg->vrrp[0].version, 3);
 	assert_int_equal(cfg->vrrp[0].preempt_delay_ms, 2000);
 	assert_int_equal(cfg->vrrp[0].unicast_ttl, 64);
@@ -1896,6 +1944,7 @@ main(void)
 		cmocka_unit_test(test_vip_not_in_instance),
 		cmocka_unit_test(test_not_implemented),
 		cmocka_unit_test(test_vrrp_implemented),
+		cmocka_unit_test(test_script_users),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_duplicates),

@@ -91,6 +91,29 @@ test_exit_status_and_args(void **state)
 	lb_notify_free(n);
 }
 
+/* run_as: the program runs as the given uid/gid (root here switches to nobody). */
+static void
+test_run_as(void **state)
+{
+	struct lb_notify *n = lb_notify_create(2);
+	struct done d = { 0 };
+
+	(void)state;
+	assert_true(lb_notify_run_as(n, "sh -c 'test $(id -u) = 65534 && test $(id -g) = 65534'",
+				     NULL, 0, 5000, 65534, 65534, done_cb, &d) > 0);
+	wait_done(n, &d);
+	assert_int_equal(d.res.status, 0);
+	memset(&d, 0, sizeof(d));
+	/* the same uid as ours: posix_spawn, still the right user */
+	assert_true(lb_notify_run_as(n, "sh -c 'test $(id -u) = 0'", NULL, 0, 5000, 0, 0,
+				     done_cb, &d) > 0);
+	wait_done(n, &d);
+	assert_int_equal(d.res.status, 0);
+	assert_int_equal(lb_notify_run_as(n, "no-such-program-lbapp", NULL, 0, 0, 65534, 65534,
+					  done_cb, &d), -ENOENT);
+	lb_notify_free(n);
+}
+
 static void
 test_timeout_kills(void **state)
 {
@@ -134,6 +157,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_exit_status_and_args),
+		cmocka_unit_test(test_run_as),
 		cmocka_unit_test(test_timeout_kills),
 		cmocka_unit_test(test_errors_and_bound),
 	};
